@@ -1,0 +1,152 @@
+"""End to end: real engine, real action server, real gateway, over HTTP.
+
+These are the checks a council would run before trusting the product: the two
+overrides that must never be missed (immediate danger, an injured non-mobile baby),
+a disclosure, an ordinary low-level worry, and that what was said is kept exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .professional import Professional, Scenario
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCENARIOS = [
+    Scenario(
+        name="non-mobile baby with a bruise on the ear",
+        role="health_visitor", age="3 months", mobile=False,
+        concern=["At the home visit I noticed a small bruise on his ear. He can't roll over "
+                 "yet. Mum said his older brother might have done it."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="disclosure of being hit by dad",
+        role="teacher", age="9",
+        concern=["This morning she told me that her dad hits her with a belt when he has "
+                 "been drinking, and showed me a mark on her arm."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="occasional lateness, otherwise well",
+        role="teacher", age="8",
+        concern=["He has been late to school a few times this term since mum started a new "
+                 "job. Attendance is 96%, he is happy and making good progress."],
+        expect_recommendation="hold_case",
+    ),
+    Scenario(
+        name="GP: low mood after a bereavement",
+        role="gp", age="14",
+        concern=["She has been low in mood since her grandad died in the summer. She is still "
+                 "going to school and mum is supportive and came with her to the appointment."],
+        expect_recommendation="hold_case",
+    ),
+]
+
+TURNS_REPORT = ROOT / "reports" / "e2e_turns.json"
+_turns: dict[str, int] = {}
+
+
+def test_healthz_reports_every_component(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert set(body["components"]) >= {"engine", "actions", "database"}
+
+
+def test_api_needs_a_token(client):
+    r = client.post("/api/v1/consultations")
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_conversation_reaches_the_right_advice(client, teacher_token, sc):
+    cid, tr = Professional(client, teacher_token).run(sc)
+    _turns[sc.name] = tr.caller_turns
+    assert tr.assessment is not None, f"no advice after {tr.caller_turns} turns:\n{tr.text()}"
+    a = tr.assessment
+    if sc.expect_level is not None:
+        assert a["level"] == sc.expect_level, tr.text()
+    if sc.expect_recommendation:
+        assert a["recommendation"] == sc.expect_recommendation, tr.text()
+    assert a["rulebook"]["name"] and a["rulebook"]["version"]
+    assert a["rationale"], "advice must say why"
+    # What the professional saw is what was stored.
+    r = client.get(f"/api/v1/consultations/{cid}",
+                   headers={"Authorization": f"Bearer {teacher_token}"})
+    assert r.status_code == 200
+    stored = r.json()
+    assert stored["assessment"]["level"] == a["level"]
+    assert stored["assessment"]["recommendation"] == a["recommendation"]
+
+
+def test_immediate_danger_gets_999_in_the_same_reply(client, gp_token):
+    """'Yes' to the danger question is answered at once with 999 advice and its assessment."""
+    sc = Scenario(name="danger now", role="gp", danger=True, concern=["-"])
+    pro = Professional(client, gp_token)
+    cid, tr = pro.run(sc)
+    assert tr.assessment is not None, tr.text()
+    assert tr.assessment["level"] == 4
+    assert tr.assessment["recommendation"] == "emergency_999"
+    last_said, last_replies = tr.turns[-1]
+    assert any("999" in (m.get("text") or "") for m in last_replies), tr.text()
+    _turns["danger now"] = tr.caller_turns
+
+
+def test_danger_mentioned_late_ends_in_999(client, teacher_token):
+    sc = Scenario(name="late danger", role="teacher", age="10", late_danger_at=3,
+                  concern=["He has seemed withdrawn and tired for a couple of weeks."])
+    cid, tr = Professional(client, teacher_token).run(sc)
+    assert tr.assessment is not None, tr.text()
+    assert tr.assessment["recommendation"] == "emergency_999", tr.text()
+    assert tr.caller_turns == 4, "999 advice must come in the reply to the danger message"
+
+
+def test_repeated_message_with_same_key_is_stored_once(client, teacher_token):
+    h = {"Authorization": f"Bearer {teacher_token}"}
+    cid = client.post("/api/v1/consultations", headers=h).json()["id"]
+    key = str(uuid.uuid4())
+    body = {"text": "Hello, I'm a teacher with a worry about a pupil"}
+    first = client.post(f"/api/v1/consultations/{cid}/messages", json=body,
+                        headers={**h, "Idempotency-Key": key})
+    again = client.post(f"/api/v1/consultations/{cid}/messages", json=body,
+                        headers={**h, "Idempotency-Key": key})
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    transcript = client.get(f"/api/v1/consultations/{cid}", headers=h).json()
+    caller_msgs = [m for m in transcript["messages"] if m.get("direction", "in") == "in"
+                   and m.get("text") == body["text"]]
+    assert len(caller_msgs) == 1
+
+
+def test_another_professional_cannot_read_it(client, teacher_token, gp_token, advisor_token):
+    cid = client.post("/api/v1/consultations",
+                      headers={"Authorization": f"Bearer {teacher_token}"}).json()["id"]
+    r = client.get(f"/api/v1/consultations/{cid}", headers={"Authorization": f"Bearer {gp_token}"})
+    assert r.status_code in (403, 404)
+    r = client.get(f"/api/v1/consultations/{cid}",
+                   headers={"Authorization": f"Bearer {advisor_token}"})
+    assert r.status_code == 200
+    listing = client.get("/api/v1/consultations",
+                         headers={"Authorization": f"Bearer {advisor_token}"})
+    assert listing.status_code == 200
+
+
+def test_zz_report_turns_to_advice():
+    """Median caller turns to advice across the scenarios above (issue 4 asks <= 8)."""
+    if not _turns:
+        pytest.skip("no scenario ran")
+    median = statistics.median(_turns.values())
+    TURNS_REPORT.parent.mkdir(exist_ok=True)
+    TURNS_REPORT.write_text(json.dumps({"turns": _turns, "median": median}, indent=2))
+    print(f"\ncaller turns to advice: {_turns} median={median}")
+    assert median <= 8
