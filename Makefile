@@ -12,7 +12,7 @@ STATIC_STAMP := api/static/govuk/.built
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test env model frontend chromium lock eval-nlu bench bench-thresholds clean
+.PHONY: help run test env model frontend chromium lock eval-nlu bench bench-thresholds scale-out test-scale-out clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -66,6 +66,12 @@ bench-thresholds: env ## threshold engine throughput and latency
 
 bench: env model ## chat latency under load through the gateway vs the engine alone
 	@$(PY) scripts/bench.py
+
+scale-out: env model ## two gateways, two engines, two action servers behind round-robin
+	@$(PY) scripts/scale_out.py
+
+test-scale-out: env model ## the end-to-end tests against the scale-out deployment
+	@$(PY) scripts/scale_out.py --test
 
 clean: ## remove environments, models and run-time state
 	rm -rf $(VENV) $(ENGINE_VENV) models var reports api/static/govuk frontend/node_modules

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -11,11 +13,16 @@ import pytest
 from scripts.supervise import MODEL, Stack, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_PASSWORD = "e2e-" + secrets.token_urlsafe(12)
+DEMO_PASSWORD = os.environ.get("E2E_DEMO_PASSWORD") or "e2e-" + secrets.token_urlsafe(12)
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
+    """The real three processes on free ports; or, with E2E_BASE_URL, a deployment that
+    is already running (scripts/scale_out.py uses this to test two of everything)."""
+    if os.environ.get("E2E_BASE_URL"):
+        yield SimpleNamespace(base_url=os.environ["E2E_BASE_URL"])
+        return
     if not MODEL.exists():
         pytest.fail("No trained model: `make test` trains it first (make model).")
     db = tmp_path_factory.mktemp("e2e") / "triage.db"
