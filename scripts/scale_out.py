@@ -92,7 +92,8 @@ def main() -> int:
                DATABASE_URL=f"{PG}/{app_db}", ENGINE_URL=f"http://127.0.0.1:{en_proxy}",
                ACTIONS_URL=f"http://127.0.0.1:{ac_proxy}",
                SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32),
-               TRIAGE_DEMO_PASSWORD=password, RATE_LIMIT_PER_MINUTE="1000")
+               TRIAGE_DEMO_PASSWORD=password, RATE_LIMIT_PER_MINUTE="1000",
+               ENGINE_API_TOKEN=os.environ.get("ENGINE_API_TOKEN") or secrets.token_urlsafe(24))
     ports = {k: [free_port(), free_port()] for k in ("gateway", "engine", "actions")}
     comps: list[Component] = []
     for i in range(2):
@@ -103,7 +104,8 @@ def main() -> int:
                       f"http://127.0.0.1:{ap_}/health", env),
             Component(f"engine{i + 1}", [str(ENGINE_BIN), "run", "-i", "127.0.0.1", "-p", str(ep),
                                          "--model", str(MODEL), "--endpoints", str(endpoints),
-                                         "--credentials", "assistant/credentials.yml"],
+                                         "--credentials", "assistant/credentials.yml",
+                                         "--enable-api", "--auth-token", env["ENGINE_API_TOKEN"]],
                       f"http://127.0.0.1:{ep}/", env),
         ]
     # The first gateway creates the schema and the demo accounts; start it alone first.

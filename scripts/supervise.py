@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -137,6 +138,10 @@ class Stack:
                 "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             }
         )
+        # The engine's HTTP API (tracker look-ups, used by the gateway to recover a turn
+        # the engine finished just before a gateway crash) is token-protected and on
+        # loopback only. A fresh token per run unless one is given.
+        env.setdefault("ENGINE_API_TOKEN", secrets.token_urlsafe(24))
         if database_url:
             env["DATABASE_URL"] = database_url
         env.update(extra_env or {})
@@ -153,7 +158,8 @@ class Stack:
                 [str(ENGINE_BIN), "run", "-i", "127.0.0.1", "-p", str(engine_port),
                  "--model", str(model),
                  "--endpoints", "assistant/endpoints.yml",
-                 "--credentials", "assistant/credentials.yml"],
+                 "--credentials", "assistant/credentials.yml",
+                 "--enable-api", "--auth-token", env["ENGINE_API_TOKEN"]],
                 f"http://127.0.0.1:{engine_port}/",
                 env,
             ),
