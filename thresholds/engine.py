@@ -1,0 +1,239 @@
+"""The threshold engine: case facts in, level and advice out, with the reasons.
+
+Deterministic rules, applied in a fixed order: validate the case, find the indicators
+that apply to this child now, apply the overrides, combine, then map the level to a
+recommendation through the rulebook. Every step can only raise the level. Uncertainty
+raises `needs_human_review`; it never lowers anything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from .extract import Mention, english_ratio, extract
+from .rulebook import Rulebook, load_rulebook
+
+MAX_TEXT_CHARS = 100_000
+CONSENT = ("given", "refused", "not_sought", "unknown")
+INVOLVEMENT = ("none", "early_help", "social_care", "unknown")
+FIELDS: dict[str, tuple[type, ...]] = {
+    "text": (str,), "child_age_years": (int, float), "unborn": (bool,), "caller_role": (str,),
+    "immediate_danger": (bool,), "consent": (str,),
+    # Extras the chat gathers (optional; not part of the outside contract).
+    "mobile": (bool,), "existing_involvement": (str,), "caller_wants_referral": (bool,),
+}
+PRIVATE_FOSTERING_DURATION = re.compile(
+    r"\b(for|since|over) (the )?(last |past )?((\d+|two|three|four|five|six|several|a few|some|"
+    r"many) )?(weeks|months|years|month|year)\b|\b(since|from) (the )?(summer|september|"
+    r"christmas|easter|january|february|march|april|may|june|july|august|october|november|"
+    r"december|half term|last term)\b", re.IGNORECASE)
+FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
+                       re.IGNORECASE)
+
+
+class CaseError(ValueError):
+    """Bad input: the message says exactly what is wrong."""
+
+
+def validate_case(case: Any) -> dict:
+    if not isinstance(case, dict):
+        raise CaseError("a case must be a JSON object with at least a 'text' field")
+    unknown = sorted(set(case) - set(FIELDS))
+    if unknown:
+        raise CaseError(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(FIELDS)}")
+    if "text" not in case:
+        raise CaseError("'text' is required: describe the concern in words")
+    for key, value in case.items():
+        types = FIELDS[key]
+        if value is None and key != "text":
+            continue
+        ok = isinstance(value, types) and not (bool not in types and isinstance(value, bool))
+        if not ok:
+            names = " or ".join("number" if t in (int, float) else
+                                {str: "string", bool: "boolean"}[t] for t in types)
+            raise CaseError(f"'{key}' must be a {names}, not {type(value).__name__}")
+    text = case["text"]
+    if not text.strip():
+        raise CaseError("'text' is empty: describe the concern in words")
+    if len(text) > MAX_TEXT_CHARS:
+        raise CaseError(f"'text' is too long ({len(text)} characters; at most {MAX_TEXT_CHARS})")
+    if "\x00" in text:
+        raise CaseError("'text' contains a NUL character")
+    age = case.get("child_age_years")
+    if age is not None and (not math.isfinite(age) or age < 0 or age > 25):
+        raise CaseError("'child_age_years' must be between 0 and 25")
+    if case.get("consent") is not None and case["consent"] not in CONSENT:
+        raise CaseError(f"'consent' must be one of {', '.join(CONSENT)}")
+    inv = case.get("existing_involvement")
+    if inv is not None and inv not in INVOLVEMENT:
+        raise CaseError(f"'existing_involvement' must be one of {', '.join(INVOLVEMENT)}")
+    return case
+
+
+def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
+    """Place one case on the continuum of need. Raises CaseError for bad input."""
+    case = validate_case(case)
+    rb = rulebook or load_rulebook()
+    text: str = case["text"]
+    age = case.get("child_age_years")
+    unborn = bool(case.get("unborn"))
+    rationale: list[str] = []
+    review_reasons: list[str] = []
+
+    mentions = extract(text, rb)
+    applying: dict[str, Mention] = {}
+    for m in mentions:
+        if m.context is None:
+            if m.indicator_id not in applying or m.start < applying[m.indicator_id].start:
+                applying[m.indicator_id] = m
+    for m in mentions:
+        ind = rb.indicators[m.indicator_id]
+        if (m.context in ("hypothetical", "historical", "other_person") and ind.level == 4
+                and m.indicator_id not in applying):
+            review_reasons.append(
+                f"A serious matter was mentioned as {m.context.replace('_', ' ')} "
+                f"(\"{m.evidence}\"); an advisor should check whether it applies now.")
+
+    found: list[dict] = []
+
+    def add(ind_id: str, domain: str, level: int, m: Mention | None) -> None:
+        found.append({"id": ind_id, "domain": domain, "level": level,
+                      "evidence": m.evidence if m else "", "start": m.start if m else 0,
+                      "end": m.end if m else 0})
+
+    for ind_id, m in sorted(applying.items(), key=lambda kv: kv[1].start):
+        ind = rb.indicators[ind_id]
+        add(ind_id, ind.domain, ind.level, m)
+
+    # Attendance given as a figure: below 90% is persistent absence, 90-94% occasional.
+    att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?%", text, re.IGNORECASE)
+    if att:
+        pct = float(att.group(1))
+        ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
+        if pct < 90 and "persistent_absence" not in applying:
+            add("persistent_absence", "child_development", 3, ev)
+        elif 90 <= pct < 95 and "occasional_absence" not in applying:
+            add("occasional_absence", "child_development", 2, ev)
+
+    ids = {f["id"] for f in found}
+    ov = rb.overrides
+    emergency = bool(case.get("immediate_danger")) or any(
+        rb.indicators[i].emergency for i in ids if i in rb.indicators)
+
+    # Injury to a baby who is not yet mobile (or a disabled child not independently mobile).
+    nm = ov.get("injury_non_mobile_baby")
+    if nm:
+        injuries = [f for f in found if f["id"] in nm["injury_indicators"]]
+        not_mobile_text = any(re.search(p, text, re.IGNORECASE) for p in nm["not_mobile_patterns"])
+        mobile = case.get("mobile")
+        baby_not_mobile = (mobile is False or not_mobile_text or
+                           (mobile is None and age is not None and age < nm["not_mobile_below_years"]))
+        if injuries and baby_not_mobile and not unborn:
+            if mobile is True and not_mobile_text:
+                review_reasons.append("The answers disagree about whether the child is mobile.")
+            first = injuries[0]
+            found.append({**first, "id": "injury_non_mobile_baby", "domain": nm.get("domain", first["domain"]),
+                          "level": nm["level"]})
+            rationale.append(nm["text"])
+    # Sexual activity, pregnancy or an STI under 13.
+    su = ov.get("sexual_activity_under_13")
+    if su and age is not None and age < su["below_years"]:
+        hit = next((f for f in found if f["id"] in su["indicators"]), None)
+        if hit:
+            found.append({**hit, "id": "sexual_activity_under_13", "level": su["level"]})
+            rationale.append(su["text"])
+    hy = ov.get("homeless_16_17")
+    if hy and age is not None and hy["from_years"] <= age < 18:
+        hit = next((f for f in found if f["id"] in hy["indicators"]), None)
+        if hit:
+            found.append({**hit, "id": "homeless_16_17", "level": hy["level"]})
+    pb = ov.get("pre_birth_concern")
+    if pb and unborn and any(f["level"] >= 2 for f in found):
+        found.append({"id": "pre_birth_concern", "domain": pb.get("domain", "parenting_capacity"),
+                      "level": pb["level"], "evidence": "", "start": 0, "end": 0})
+        rationale.append(pb["text"])
+
+    level = max([f["level"] for f in found] or [1])
+    for f in found:
+        if f["id"] in rb.indicators:
+            rationale.append(f"{rb.indicators[f['id']].descriptor} (level {f['level']}).")
+    # Combinations: several needs across domains raise the level.
+    for c in rb.combinations:
+        w = c["when"]
+        at = [f for f in found if f["level"] == w["at_level"]]
+        if len({f["id"] for f in at}) >= w["min_indicators"] and \
+                len({f["domain"] for f in at}) >= w["min_domains"] and level < c["raise_to"]:
+            level = c["raise_to"]
+            rationale.append(c["text"])
+            if c.get("review"):
+                review_reasons.append("Several complex needs together: an advisor should confirm the level.")
+    if emergency:
+        level = 4
+        rationale.insert(0, ov.get("immediate_danger", {}).get(
+            "text", "A child is in immediate danger: phone 999 first."))
+        recommendation = rb.emergency_recommendation
+    else:
+        recommendation = rb.recommendation_for(level)
+
+    # Routes alongside any level.
+    routes: list[str] = []
+    for f in found:
+        ind = rb.indicators.get(f["id"])
+        if not ind or not ind.route or ind.route in routes:
+            continue
+        if ind.route == "police_fgm" and age is not None and age >= 18:
+            continue
+        if ind.route == "private_fostering":
+            if age is not None and age >= 16:
+                continue
+            if not PRIVATE_FOSTERING_DURATION.search(text) or FEW_WEEKS.search(text):
+                review_reasons.append("Possible private fostering: check whether the child has "
+                                      "lived there for 28 days or more.")
+                continue
+        routes.append(ind.route)
+    for r in routes:
+        rationale.append(f"{rb.special_routes[r]['title']}.")
+
+    # Could the text be read with confidence?
+    share, nwords = english_ratio(text)
+    substantive = [f for f in found if f["level"] >= 2]
+    if nwords >= 4 and share < 0.12:
+        review_reasons.append("The text does not look like English; an advisor should read it.")
+    if not found and not emergency:
+        review_reasons.append("No recognisable safeguarding need was found in the text; "
+                              "an advisor should read it rather than rely on level 1.")
+    elif not substantive and not emergency and nwords > 60:
+        review_reasons.append("A long description with no recognised need: an advisor should read it.")
+
+    consent = case.get("consent")
+    if recommendation in ("mash_referral", "emergency_999") and consent in ("refused", "not_sought", "unknown"):
+        rationale.append("A referral is never delayed for lack of consent.")
+    if case.get("caller_wants_referral") and recommendation not in ("mash_referral", "emergency_999"):
+        rationale.append("You can refer whatever the level: a professional who is worried can "
+                         "always contact the MASH.")
+    if case.get("existing_involvement") == "social_care":
+        rationale.append("There is an open social care case: share this with the allocated worker.")
+    elif case.get("existing_involvement") == "early_help":
+        rationale.append("There is an open early help case: share this with the lead professional.")
+
+    rationale += review_reasons
+    return {
+        "level": level,
+        "recommendation": recommendation,
+        "special_routes": routes,
+        "indicators": found,
+        "rationale": _dedupe(rationale),
+        "needs_human_review": bool(review_reasons),
+        "rulebook": {"name": rb.name, "version": rb.version},
+    }
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for i in items:
+        if i not in seen:
+            seen.add(i)
+            out.append(i)
+    return out

@@ -1,0 +1,287 @@
+"""The rulebook: a council's continuum of need as validated, versioned data.
+
+One home per fact: indicator definitions here feed the extractor, the engine, the
+chat's follow-up questions and the dashboard's labels. `check()` reports every
+problem with the file and line it is on, so a council can fix its own rulebook.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).parent / "rulebooks" / "default.yml"
+RECOMMENDATIONS = ("hold_case", "early_help_assessment", "mash_referral", "emergency_999")
+ROUTES = ("lado", "prevent", "police_fgm", "private_fostering")
+CONTEXTS = ("negated", "hypothetical", "historical", "other_person")
+OVERRIDES = ("immediate_danger", "injury_non_mobile_baby", "sexual_activity_under_13",
+             "homeless_16_17", "pre_birth_concern")
+INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "patterns", "questions",
+                    "route", "emergency", "context_exempt"}
+REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
+
+
+class RulebookError(ValueError):
+    """A rulebook that cannot be used; `problems` lists every one found, with lines."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    domain: str
+    level: int
+    descriptor: str
+    patterns: tuple[re.Pattern, ...]
+    questions: tuple[str, ...]
+    subdomain: str | None = None
+    route: str | None = None
+    emergency: bool = False
+    context_exempt: frozenset[str] = frozenset()
+
+
+@dataclass(eq=False)  # identity hash: a loaded rulebook keys its cached pipeline
+class Rulebook:
+    name: str
+    version: str
+    effective_date: str
+    path: Path
+    levels: dict[int, dict]
+    domains: dict[str, dict]
+    indicators: dict[str, Indicator]
+    overrides: dict[str, dict]
+    combinations: list[dict]
+    special_routes: dict[str, dict]
+    outcomes: dict[str, dict]
+    contacts: dict[str, str]
+    emergency_recommendation: str = "emergency_999"
+    raw: dict = field(default_factory=dict, repr=False)
+
+    # -- accessors used by the chat and the pages ----------------------------------
+    def level(self, n: int) -> dict:
+        return self.levels[int(n)]
+
+    def indicator(self, indicator_id: str) -> dict:
+        ind = self.indicators.get(indicator_id)
+        if ind is None:
+            ov = self.overrides.get(indicator_id)
+            if ov is None:
+                raise KeyError(indicator_id)
+            return {"id": indicator_id, "descriptor": ov["text"], "domain": ov.get("domain", ""),
+                    "level": ov["level"], "questions": []}
+        return {"id": ind.id, "descriptor": ind.descriptor, "domain": ind.domain,
+                "level": ind.level, "questions": list(ind.questions)}
+
+    def outcome(self, recommendation: str) -> dict:
+        return self.outcomes[recommendation]
+
+    def route(self, route_id: str) -> dict:
+        return self.special_routes[route_id]
+
+    def recommendation_for(self, level: int) -> str:
+        return self.levels[level]["recommendation"]
+
+
+# -- loading with line numbers --------------------------------------------------------
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 0
+
+
+def _to_python_with_lines(node: yaml.Node) -> Any:
+    """Plain Python data, plus a parallel map of where each mapping key was defined."""
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def _key_nodes(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def check(path: str | Path) -> list[str]:
+    """Every problem in a rulebook file, as 'file:line: message' strings (empty if fine)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return [f"{path}: cannot read: {exc.strerror or exc}"]
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        return [f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+    problems: list[str] = []
+
+    def add(node, msg):
+        problems.append(f"{path}:{_line(node)}: {msg}")
+
+    if not isinstance(root, yaml.MappingNode):
+        return [f"{path}:1: a rulebook must be a mapping with name, version, levels, indicators..."]
+    top = _key_nodes(root)
+    for key in ("name", "version", "effective_date", "levels", "domains", "indicators",
+                "outcomes", "special_routes", "contacts"):
+        if key not in top:
+            add(root, f"missing top-level field '{key}'")
+    data = _to_python_with_lines(root) or {}
+
+    # levels
+    levels = data.get("levels") or {}
+    lnode = top.get("levels", (None, None))[1]
+    for n in (1, 2, 3, 4):
+        if n not in levels:
+            add(lnode, f"level {n} is missing from 'levels'")
+    for k, (kn, vn) in _key_nodes(lnode).items() if lnode is not None else []:
+        lv = levels.get(int(k)) if str(k).isdigit() else None
+        if not str(k).isdigit() or int(k) not in (1, 2, 3, 4):
+            add(kn, f"unknown level '{k}' (levels are 1 to 4)")
+            continue
+        for f in ("name", "description", "recommendation"):
+            if not (lv or {}).get(f):
+                add(kn, f"level {k} is missing '{f}'")
+        rec = (lv or {}).get("recommendation")
+        if rec and rec not in RECOMMENDATIONS:
+            add(kn, f"level {k}: unknown recommendation '{rec}' (one of {', '.join(RECOMMENDATIONS)})")
+
+    domains = data.get("domains") or {}
+    outcomes = data.get("outcomes") or {}
+    routes = data.get("special_routes") or {}
+    onode = top.get("outcomes", (None, None))[1]
+    for rec in RECOMMENDATIONS:
+        if rec not in outcomes:
+            add(onode or root, f"outcome '{rec}' is missing from 'outcomes'")
+    for k, (kn, _v) in (_key_nodes(onode).items() if onode is not None else []):
+        for f in ("title", "timescale", "next_steps", "consent_guidance"):
+            if not (outcomes.get(k) or {}).get(f):
+                add(kn, f"outcome '{k}' is missing '{f}'")
+    rnode = top.get("special_routes", (None, None))[1]
+    for k, (kn, _v) in (_key_nodes(rnode).items() if rnode is not None else []):
+        if k not in ROUTES:
+            add(kn, f"unknown special route '{k}' (one of {', '.join(ROUTES)})")
+    onode2 = top.get("overrides", (None, None))[1]
+    for k, (kn, _v) in (_key_nodes(onode2).items() if onode2 is not None else []):
+        if k not in OVERRIDES:
+            add(kn, f"unknown override '{k}' (one of {', '.join(OVERRIDES)})")
+
+    # indicators
+    inode = top.get("indicators", (None, None))[1]
+    seen_ids: dict[str, int] = {}
+    seen_patterns: dict[str, tuple[str, int]] = {}
+    levels_reached = set()
+    ids_all = {i.get("id") for i in data.get("indicators") or [] if isinstance(i, dict)}
+    if inode is not None and not isinstance(inode, yaml.SequenceNode):
+        add(inode, "'indicators' must be a list")
+    for item in (inode.value if isinstance(inode, yaml.SequenceNode) else []):
+        fields = _key_nodes(item)
+        ind = yaml.safe_load(yaml.serialize(item)) or {}
+        iid = ind.get("id", "?")
+        for f in REQUIRED_INDICATOR_FIELDS:
+            if f not in fields:
+                add(item, f"indicator '{iid}' is missing '{f}'")
+        for f, (kn, _v) in fields.items():
+            if f not in INDICATOR_FIELDS:
+                add(kn, f"indicator '{iid}': unknown field '{f}'")
+        if iid in seen_ids:
+            add(fields.get("id", (item,))[0],
+                f"duplicate indicator id '{iid}' (first defined on line {seen_ids[iid]})")
+        else:
+            seen_ids[iid] = _line(item)
+        if "domain" in fields and ind.get("domain") not in domains:
+            add(fields["domain"][1], f"indicator '{iid}': unknown domain '{ind.get('domain')}'")
+        sub = ind.get("subdomain")
+        if sub and sub not in ((domains.get(ind.get("domain")) or {}).get("subdomains") or []):
+            add(fields["subdomain"][1], f"indicator '{iid}': unknown subdomain '{sub}'")
+        lvl = ind.get("level")
+        if "level" in fields and lvl not in (1, 2, 3, 4):
+            add(fields["level"][1], f"indicator '{iid}': level must be 1 to 4, not {lvl!r}")
+        else:
+            levels_reached.add(lvl)
+        route = ind.get("route")
+        if route is not None and route not in ROUTES:
+            add(fields["route"][1], f"indicator '{iid}': unknown special route '{route}'")
+        for c in ind.get("context_exempt") or []:
+            if c not in CONTEXTS:
+                add(fields["context_exempt"][1], f"indicator '{iid}': unknown context '{c}'")
+        pnode = fields.get("patterns", (None, None))[1]
+        if pnode is not None:
+            if not isinstance(pnode, yaml.SequenceNode) or not pnode.value:
+                add(pnode, f"indicator '{iid}': 'patterns' must be a non-empty list")
+            for pn in (pnode.value if isinstance(pnode, yaml.SequenceNode) else []):
+                pat = pn.value if isinstance(pn, yaml.ScalarNode) else None
+                if not pat:
+                    add(pn, f"indicator '{iid}': empty pattern")
+                    continue
+                try:
+                    rx = re.compile(pat, re.IGNORECASE)
+                except re.error as exc:
+                    add(pn, f"indicator '{iid}': pattern does not compile: {exc}")
+                    continue
+                if rx.search("") is not None:
+                    add(pn, f"indicator '{iid}': pattern matches empty text")
+                key = pat.lower()
+                if key in seen_patterns and seen_patterns[key][0] != iid:
+                    other, line = seen_patterns[key]
+                    add(pn, f"indicator '{iid}': pattern duplicates one of '{other}' (line {line})")
+                elif key in seen_patterns:
+                    add(pn, f"indicator '{iid}': the same pattern twice")
+                seen_patterns[key] = (iid, _line(pn))
+    # overrides that name indicators must name real ones
+    for k, ov in (data.get("overrides") or {}).items():
+        for ref in (ov or {}).get("injury_indicators", []) + (ov or {}).get("indicators", []):
+            if ref not in ids_all:
+                kn = _key_nodes(onode2).get(k, (onode2,))[0]
+                add(kn, f"override '{k}' names unknown indicator '{ref}'")
+    # every level must be reachable by some indicator or override
+    for n in (1, 2, 3, 4):
+        if n not in levels_reached and not any((ov or {}).get("level") == n
+                                               for ov in (data.get("overrides") or {}).values()):
+            add(inode or root, f"level {n} is unreachable: no indicator or override gives it")
+    for c in data.get("combinations") or []:
+        if (c or {}).get("raise_to") not in (2, 3, 4):
+            add(top.get("combinations", (root,))[0], f"combination '{(c or {}).get('id')}': raise_to must be 2 to 4")
+    return problems
+
+
+def load(path: str | Path) -> Rulebook:
+    """Load and validate a rulebook; raises RulebookError listing every problem."""
+    path = Path(path)
+    problems = check(path)
+    if problems:
+        raise RulebookError(problems)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    indicators = {}
+    for i in data["indicators"]:
+        indicators[i["id"]] = Indicator(
+            id=i["id"], domain=i["domain"], level=int(i["level"]), descriptor=i["descriptor"],
+            patterns=tuple(re.compile(p, re.IGNORECASE) for p in i["patterns"]),
+            questions=tuple(i.get("questions") or ()), subdomain=i.get("subdomain"),
+            route=i.get("route"), emergency=bool(i.get("emergency")),
+            context_exempt=frozenset(i.get("context_exempt") or ()))
+    return Rulebook(
+        name=str(data["name"]), version=str(data["version"]),
+        effective_date=str(data["effective_date"]), path=path,
+        levels={int(k): v for k, v in data["levels"].items()}, domains=data["domains"],
+        indicators=indicators, overrides=data.get("overrides") or {},
+        combinations=data.get("combinations") or [], special_routes=data["special_routes"],
+        outcomes=data["outcomes"], contacts={k: str(v) for k, v in data["contacts"].items()},
+        emergency_recommendation=data.get("emergency_recommendation", "emergency_999"), raw=data)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime: float) -> Rulebook:
+    return load(path)
+
+
+def load_rulebook(path: str | Path | None = None) -> Rulebook:
+    """The rulebook in force: `path`, else TRIAGE_RULEBOOK, else the default one."""
+    p = Path(path or os.environ.get("TRIAGE_RULEBOOK") or DEFAULT_PATH)
+    return _load_cached(str(p.resolve()), p.stat().st_mtime)
