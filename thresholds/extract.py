@@ -39,9 +39,9 @@ HISTORICAL = re.compile(
     r"closed (in|last)|no longer)\b", re.IGNORECASE)
 OTHER_PERSON = re.compile(
     r"\b((mum|mom|dad|mother|father|parent|grandmother|grandfather|nan)('?s)? (own )?"
-    r"(childhood|past|history)|when (mum|dad|mother|father|she|he) was (a child|young|"
-    r"growing up|a teenager)|(mum|dad|mother|father) (was|were) (abused|in care|neglected) "
-    r"as a child)\b", re.IGNORECASE)
+    r"(childhood|past|history)|when (mum|dad|mother|father) was (a child|young|"
+    r"growing up|a teenager)|(mum|mom|dad|mother|father|parents?)\b[^.?!]{0,60}\bas "
+    r"(a child|children|a teenager|a young (girl|boy|person)))\b", re.IGNORECASE)
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:]",
                          re.IGNORECASE)
 NEGATION_WINDOW_WORDS = 5
@@ -81,7 +81,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int) -> str | 
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
     if HISTORICAL.search(scope) or HISTORICAL.search(tail[:60]):
         return "historical"
-    if OTHER_PERSON.search(scope) or OTHER_PERSON.search(tail[:60]):
+    if OTHER_PERSON.search(text[sent_start:m_end] + tail[:60]):
         return "other_person"
     return None
 

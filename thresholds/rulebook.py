@@ -27,6 +27,12 @@ INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "pattern
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
+def compile_pattern(pattern: str) -> re.Pattern:
+    """A rulebook pattern as a regex: case-insensitive, and a space in the pattern
+    matches any run of white space (typed text has double spaces and line breaks)."""
+    return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
+
+
 class RulebookError(ValueError):
     """A rulebook that cannot be used; `problems` lists every one found, with lines."""
 
@@ -262,7 +268,7 @@ def load(path: str | Path) -> Rulebook:
     for i in data["indicators"]:
         indicators[i["id"]] = Indicator(
             id=i["id"], domain=i["domain"], level=int(i["level"]), descriptor=i["descriptor"],
-            patterns=tuple(re.compile(p, re.IGNORECASE) for p in i["patterns"]),
+            patterns=tuple(compile_pattern(p) for p in i["patterns"]),
             questions=tuple(i.get("questions") or ()), subdomain=i.get("subdomain"),
             route=i.get("route"), emergency=bool(i.get("emergency")),
             context_exempt=frozenset(i.get("context_exempt") or ()))

@@ -1,0 +1,159 @@
+"""Context rules one by one, the validator's line numbers, and the CLI's contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from thresholds import CaseError, assess, check
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIAGE = ROOT / ".venv" / "bin" / "triage"
+
+
+def ids(text, **kw):
+    return {i["id"] for i in assess({"text": text, **kw})["indicators"]}
+
+
+def test_negation_removes_the_mention():
+    assert "injury_mark" in ids("There is a bruise on his arm.")
+    assert "injury_mark" not in ids("There are no bruises or marks on him.")
+    assert "injury_mark" not in ids("Mum denies any bruising.")
+
+
+def test_negation_stops_at_but():
+    assert "injury_mark" in ids("No concerns at home but there is a bruise on his back.")
+
+
+def test_hypothetical_removes_the_mention():
+    assert "domestic_abuse" not in ids("If there were domestic abuse we would refer.")
+
+
+def test_historical_removes_the_mention_and_raises_review_for_serious_ones():
+    r = assess({"text": "He was sexually abused years ago by a neighbour who has since moved away."})
+    # sexual abuse is exempt from the historical rule: still applies (it is current harm to address)
+    assert r["level"] == 4
+    r = assess({"text": "Dad used to hit mum in the past.", "child_age_years": 8})
+    assert "domestic_abuse" not in {i["id"] for i in r["indicators"]}
+
+
+def test_someone_elses_childhood_is_not_this_child():
+    r = assess({"text": "Mum was neglected as a child and worries about parenting.", "child_age_years": 3})
+    assert "neglect" not in {i["id"] for i in r["indicators"]}
+
+
+def test_another_child_is_not_discounted():
+    r = assess({"text": "His friend told me he is being hit by his dad.", "child_age_years": 9})
+    assert r["level"] == 4
+
+
+@pytest.mark.parametrize("bad", [
+    {}, {"text": ""}, {"text": "  "}, {"text": 5}, {"text": "x", "unknown": 1},
+    {"text": "x", "consent": "maybe"}, {"text": "x", "child_age_years": -1},
+    {"text": "x", "child_age_years": "7"}, {"text": "x", "unborn": "yes"}, [1, 2], "text",
+])
+def test_bad_cases_raise_a_specific_error(bad):
+    with pytest.raises(CaseError) as exc:
+        assess(bad)
+    assert str(exc.value)
+
+
+def test_deterministic():
+    case = {"text": "She told me dad hits her and she has a bruise.", "child_age_years": 9}
+    assert assess(case) == assess(dict(case))
+
+
+BROKEN = """name: Broken
+version: "1"
+effective_date: "2026-01-01"
+levels:
+  1: {name: A, description: a, recommendation: hold_case}
+  2: {name: B, description: b, recommendation: hold_case}
+  3: {name: C, description: c, recommendation: early_help}
+domains:
+  child_development: {title: x, subdomains: [health]}
+outcomes: {}
+special_routes:
+  lado: {title: t, action: a}
+  telepathy: {title: t, action: a}
+contacts: {}
+indicators:
+  - id: one
+    domain: child_development
+    level: 2
+    descriptor: d
+    patterns: ["\\\\bbruise"]
+    questions: []
+  - id: one
+    domain: nowhere
+    level: 7
+    descriptor: d
+    patterns: ["(unclosed"]
+    questions: []
+  - id: three
+    domain: child_development
+    level: 2
+    descriptor: d
+    patterns: ["\\\\bbruise"]
+"""
+
+
+def test_validator_points_at_the_lines(tmp_path):
+    f = tmp_path / "broken.yml"
+    f.write_text(BROKEN)
+    problems = check(f)
+    text = "\n".join(problems)
+    assert f"{f}:7: level 3: unknown recommendation 'early_help'" in text
+    assert "level 4 is missing" in text
+    assert f"{f}:13: unknown special route 'telepathy'" in text
+    assert f"{f}:22: duplicate indicator id 'one' (first defined on line 16)" in text
+    assert f"{f}:23: indicator 'one': unknown domain 'nowhere'" in text
+    assert f"{f}:24: indicator 'one': level must be 1 to 4" in text
+    assert f"{f}:26: indicator 'one': pattern does not compile" in text
+    assert "indicator 'three' is missing 'questions'" in text
+    assert f"{f}:32: indicator 'three': pattern duplicates one of 'one' (line 20)" in text
+    assert "level 4 is unreachable" in text
+
+
+def test_default_rulebook_is_clean_and_large_enough():
+    from thresholds import load_rulebook
+    assert check(ROOT / "thresholds/rulebooks/default.yml") == []
+    assert len(load_rulebook().indicators) >= 80
+
+
+def run(args, stdin):
+    return subprocess.run([str(TRIAGE), *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_single_and_errors():
+    p = run(["assess"], json.dumps({"text": "4 month old with a bruise on his cheek", "child_age_years": 0.33}))
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["level"] == 4 and out["recommendation"] == "mash_referral"
+    for bad in ("", "{not json", json.dumps({"text": ""}), json.dumps({"text": "x", "zzz": 1})):
+        p = run(["assess"], bad)
+        assert p.returncode == 2
+        assert json.loads(p.stdout)["error"]
+
+
+def test_cli_jsonl_keeps_going_and_reports_the_bad_line():
+    lines = [json.dumps({"text": "He is being bullied."}), "oops",
+             json.dumps({"text": "She disclosed that her stepdad hits her."})]
+    p = run(["assess", "--jsonl"], "\n".join(lines) + "\n")
+    assert p.returncode == 2
+    outs = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(outs) == 3
+    assert outs[0]["level"] == 2 and outs[1]["line"] == 2 and outs[2]["level"] == 4
+
+
+def test_cli_rulebook_check(tmp_path):
+    p = run(["rulebook", "check", str(ROOT / "thresholds/rulebooks/default.yml")], "")
+    assert p.returncode == 0 and "OK" in p.stdout
+    bad = tmp_path / "b.yml"
+    bad.write_text(BROKEN)
+    p = run(["rulebook", "check", str(bad)], "")
+    assert p.returncode == 1 and f"{bad}:" in p.stdout
