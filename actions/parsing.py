@@ -132,19 +132,20 @@ def parse_age(text: str) -> Age | None:
     return None
 
 
+# Order matters: the more specific readings are tried first ("don't agree" is a refusal).
 CONSENT = {
-    "given": ("given", "agree", "agreed", "consent", "happy", "yes", "they know", "aware"),
     "refused": ("refuse", "refused", "declined", "said no", "won't", "will not", "do not agree",
                 "don't agree", "object"),
     "not_sought": ("not asked", "haven't asked", "have not asked", "not yet", "not sought",
                    "not spoken", "haven't spoken", "haven't told", "not told"),
     "unknown": ("don't know", "do not know", "not sure", "unknown", "unsure"),
+    "given": ("given", "agree", "agreed", "consent", "happy", "yes", "they know", "aware"),
 }
 INVOLVEMENT = {
+    "unknown": ("don't know", "do not know", "not sure", "unknown", "unsure"),
     "social_care": ("social care", "social worker", "cin", "child in need", "cp plan",
                     "child protection", "allocated worker", "looked after", "lac"),
     "early_help": ("early help", "eha", "taf", "team around", "family support", "lead professional"),
-    "unknown": ("don't know", "do not know", "not sure", "unknown", "unsure"),
     "none": ("none", "no one", "nobody", "no-one", "not that i know", "no", "nothing"),
 }
 

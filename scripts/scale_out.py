@@ -88,7 +88,7 @@ def main() -> int:
     endpoints = endpoints_file(tmp, ac_proxy, tracker_db)
     password = os.environ.get("TRIAGE_DEMO_PASSWORD") or "scale-" + secrets.token_urlsafe(8)
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1",
-               TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1",
+               TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1", SANIC_HOST="127.0.0.1",
                DATABASE_URL=f"{PG}/{app_db}", ENGINE_URL=f"http://127.0.0.1:{en_proxy}",
                ACTIONS_URL=f"http://127.0.0.1:{ac_proxy}",
                SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32),
@@ -100,7 +100,7 @@ def main() -> int:
         ap_, ep, gp = ports["actions"][i], ports["engine"][i], ports["gateway"][i]
         comps += [
             Component(f"actions{i + 1}", [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions",
-                                          "-i", "127.0.0.1", "-p", str(ap_)],
+                                          "-p", str(ap_)],
                       f"http://127.0.0.1:{ap_}/health", env),
             Component(f"engine{i + 1}", [str(ENGINE_BIN), "run", "-i", "127.0.0.1", "-p", str(ep),
                                          "--model", str(MODEL), "--endpoints", str(endpoints),

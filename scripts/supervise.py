@@ -136,6 +136,8 @@ class Stack:
                 # TensorFlow: quiet, and no more threads than this 2-core machine has.
                 "TF_CPP_MIN_LOG_LEVEL": "2",
                 "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                # rasa-sdk's action server has no bind option; it reads SANIC_HOST.
+                "SANIC_HOST": "127.0.0.1",
             }
         )
         # The engine's HTTP API (tracker look-ups, used by the gateway to recover a turn
@@ -149,7 +151,7 @@ class Stack:
             Component(
                 "actions",
                 [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions",
-                 "-i", "127.0.0.1", "-p", str(actions_port)],
+                 "-p", str(actions_port)],
                 f"http://127.0.0.1:{actions_port}/health",
                 env,
             ),

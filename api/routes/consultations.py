@@ -49,10 +49,7 @@ class MessageIn(BaseModel):
     @field_validator("payload")
     @classmethod
     def _payload(cls, v):
-        v = _clean(v, 500)
-        if v is not None and not v.startswith("/"):
-            raise ValueError("a button payload starts with '/'")
-        return v
+        return _clean(v, 500)
 
     @model_validator(mode="after")
     def _one(self):

@@ -195,7 +195,7 @@ TRAIN = {
  "I want to report this to social services", "I'd like to make a safeguarding referral",
  "I want to refer to children's social care",
 ],
-"restart": [
+"start_again": [
  "start again", "restart", "can we start over", "let's start again", "begin again",
  "I want to start again", "reset", "start over", "from the beginning", "I made a mistake, start again",
  "new start", "go back to the start", "can I start again please", "wipe that and start again",
