@@ -135,7 +135,6 @@ class ValidateConsultationForm(FormValidationAction):
                 "yes", "that's right", "that is right", "correct", "that's everything"):
             return {"concern_confirmed": True}
         if intent == "deny" or text.startswith("/"):
-            dispatcher.utter_message(text="Tell me what to add or correct, in your own words.")
             return {"concern_confirmed": None}
         # Anything typed here is more of the concern (an addition or a correction).
         concern = " ".join(p for p in (tracker.get_slot("concern"), text) if p)
@@ -171,6 +170,9 @@ class ActionAskConcernConfirmed(Action):
         return "action_ask_concern_confirmed"
 
     async def run(self, dispatcher, tracker, domain):
+        if intent_of(tracker.latest_message) == "deny":
+            dispatcher.utter_message(text="Tell me what to add or correct, in your own words.")
+            return []
         result = provisional(tracker)
         dispatcher.utter_message(
             text=advice.understood(result),

@@ -144,6 +144,8 @@ class Professional:
                 return {"payload": b["payload"]}
             return {"text": fallback_text or words[0]}
 
+        if re.search(r"is (that|this) right|did i understand|have i understood|correct\?|got that right", last):
+            return pick("that's right", "yes", "correct", "right"), "confirm"
         if re.search(r"immediate danger|in danger right now|danger now|unsafe right now", last):
             return pick(*(YES if sc.danger else NO)), "danger"
         if re.search(r"your role|who are you|what is your role|which best describes|are you a", last):
@@ -157,8 +159,6 @@ class Professional:
                 return {"text": concern.pop(0)}, "concern"
             return pick("that's everything", "that is everything", "that's all", "done",
                         "nothing else", "no", fallback_text="That's everything"), "more"
-        if re.search(r"is (that|this) right|did i understand|have i understood|correct\?|got that right", last):
-            return pick("that's right", "yes", "correct", "right"), "confirm"
         if re.search(r"(what|tell me|describe|in your own words).*(worr|concern|happen)|what.s (the|your) (worry|concern)|what is worrying you", last):
             if concern:
                 return {"text": concern.pop(0)}, "concern"
