@@ -214,10 +214,15 @@ def pending_buttons(data: dict) -> list[dict]:
 
 
 def _mark(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """The text, escaped, with each piece of evidence in <mark> (overlaps merged)."""
+    merged: list[list[int]] = []
+    for s, e in sorted(sp for sp in set(spans) if 0 <= sp[0] < sp[1] <= len(text)):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
     out, pos = [], 0
-    for s, e in sorted(set(spans)):
-        if s < pos or e <= s or e > len(text):
-            continue
+    for s, e in merged:
         out.append(escape(text[pos:s]))
         out.append(Markup('<mark class="app-evidence">') + escape(text[s:e]) + Markup("</mark>"))
         pos = e
