@@ -36,8 +36,9 @@ def test_malformed_message_bodies_get_a_specific_422(client, consultation, body)
 
 def test_invalid_json_is_rejected_clearly(client, consultation):
     cid, h = consultation
-    r = _post(client, cid, h, content=b'{"text": "unterminated', 
-              headers={**h, "Content-Type": "application/json"})
+    r = client.post(f"/api/v1/consultations/{cid}/messages", content=b'{"text": "unterminated',
+                    headers={**h, "Content-Type": "application/json",
+                             "Idempotency-Key": str(uuid.uuid4())})
     assert r.status_code in (400, 422), r.text
 
 
