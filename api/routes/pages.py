@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
@@ -59,6 +60,11 @@ class PageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
+            except RequestValidationError as exc:
+                if wants_json(request):
+                    raise
+                problems = "; ".join(str(e.get("msg")) for e in exc.errors()) or "invalid request"
+                return error_page(request, 422, f"Check the address: {problems}.")
             except HTTPException as exc:
                 if wants_json(request):
                     raise
@@ -406,8 +412,6 @@ def chat_message(cid: str, request: Request, text: str | None = Form(None),
         problem = f"Your message must be {settings.max_message_chars} characters or fewer"
     elif text is not None and "\x00" in text:
         problem = "Your message contains a character that cannot be saved"
-    elif payload is not None and not payload.startswith("/"):
-        problem = "That answer is not one the assistant offered"
     if problem:
         if as_json:
             return JSONResponse({"detail": problem}, status_code=422)
