@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Consultation-line triage assistant", version="0.1.0", lifespan=lifespan,
                   description="Places a worry about a child on the local continuum of need and "
                               "advises what to do next. Advisors review every consultation.")
+    app.dependency_overrides[get_settings] = lambda: settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
