@@ -58,7 +58,7 @@ chromium: ## install Debian's Chromium for the browser tests if missing
 lock: ## re-pin the app environment from requirements/app.in
 	@$(PY) -m pip install -q -r requirements/app.in && $(PY) -m pip freeze --exclude-editable > requirements/app.lock
 
-eval-nlu: env ## held-out NLU evaluation: per-intent precision/recall/F1, confusion matrix
+eval-nlu: env model ## held-out NLU evaluation: per-intent precision/recall/F1, confusion matrix
 	@$(PY) scripts/eval_nlu.py
 
 bench-thresholds: env ## threshold engine throughput and latency
