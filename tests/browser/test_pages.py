@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, assert_accessible, sign_in
+from .conftest import PASSWORD, SHOTS, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +83,13 @@ def test_teacher_chats_to_advice_and_advisor_reviews(browser, gateway):
     expect(page.locator("h1")).to_have_text("Safeguarding consultation summary")
     expect(page.locator("body")).to_contain_text(CONCERN)
     assert_accessible(page, "summary")
+    # on paper: the advice and transcript stay, the navigation and buttons go
+    page.emulate_media(media="print")
+    expect(page.locator(".govuk-service-navigation")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print this summary")).to_be_hidden()
+    expect(page.locator("#advice-panel")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "summary-print.png"), full_page=True)
+    page.emulate_media(media="screen")
     # the PDF download is a real PDF
     pdf = page.request.get(f"/consultations/{cid}/summary.pdf")
     assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"

@@ -181,3 +181,31 @@ def test_reads_and_reviews_are_audited(browser, gateway):
             "SELECT a.action FROM audit_events a JOIN users u ON u.id = a.user_id "
             "WHERE a.object_id = :c AND u.username = 'demo.advisor' ORDER BY a.id"), {"c": cid}).scalars().all()
     assert "read" in rows and "review_agree" in rows and "export" in rows
+
+
+def test_engine_down_when_starting_says_so_and_points_to_999(page, engine):
+    sign_in(page, "demo.gp")
+    engine.down = True
+    try:
+        page.get_by_role("button", name="Start a consultation").click()
+        summary = page.locator(".govuk-error-summary:not([hidden])")
+        expect(summary).to_contain_text(ENGINE_DOWN)
+        assert_accessible(page, "chat-start-engine-down")
+    finally:
+        engine.down = False
+    page.get_by_role("button", name="Start a consultation").click()
+    expect(page.locator("#transcript")).to_contain_text("immediate danger")
+
+
+def test_advisor_can_open_an_unfinished_consultation(gateway):
+    c, csrf = web_session(gateway.base_url, "demo.teacher")
+    r = c.post("/chat/start", data={"csrf_token": csrf})
+    cid = r.headers["location"].split("c=")[1]
+    c.close()
+    adv, _ = web_session(gateway.base_url, "demo.advisor")
+    r = adv.get(f"/advisor/consultations/{cid}")
+    assert r.status_code == 200 and "not finished" in r.text
+    assert adv.get("/advisor/consultations/no-such-id").status_code == 404
+    csv = adv.get("/advisor/export.csv?level=9")
+    assert csv.status_code == 422
+    adv.close()
