@@ -100,10 +100,13 @@ class IndicatorMatcher:
     def __call__(self, doc: Doc) -> Doc:
         rb = self.rulebook
         text = doc.text
+        lowered = text.lower()
         mentions: list[Mention] = []
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         for ind in rb.indicators.values():
-            for rx in ind.patterns:
+            for rx, gate in zip(ind.patterns, ind.gates or ((),) * len(ind.patterns)):
+                if not all(any(g in lowered for g in options) for options in gate):
+                    continue  # exact: the pattern cannot match without these literals
                 for m in rx.finditer(text):
                     s0 = next((a for a, b in sents if a <= m.start() < b), 0)
                     ctx = _context_for(text, s0, m.start(), m.end())

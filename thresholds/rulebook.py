@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import re._constants as sre_c
+import re._parser as sre_parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +35,60 @@ def compile_pattern(pattern: str) -> re.Pattern:
     return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
 
 
+def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
+    """Sets of strings such that, wherever `pattern` matches, the lower-cased text
+    contains at least one string of every set (read from the pattern's parse tree).
+    Lets the extractor skip, exactly, a pattern that cannot match this text."""
+    def lead(items) -> set[str] | None:
+        items = [(op, av) for op, av in items if op is not sre_c.AT]
+        if not items:
+            return None
+        op, av = items[0]
+        if op is sre_c.LITERAL:
+            lit = ""
+            for op2, av2 in items:
+                if op2 is not sre_c.LITERAL:
+                    break
+                lit += chr(av2).lower()
+            return {lit}
+        if op is sre_c.SUBPATTERN:
+            return lead(list(av[3]))
+        if op is sre_c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                got = lead(list(branch))
+                if not got:
+                    return None
+                out |= got
+            return out
+        return None
+
+    try:
+        tree = list(sre_parse.parse(pattern.replace(" ", r"\s+"), re.IGNORECASE))
+    except re.error:
+        return ()
+    sets: list[frozenset[str]] = []
+    if len(tree) == 1 and tree[0][0] is sre_c.BRANCH:
+        got = lead(tree)
+        return (frozenset(got),) if got and all(len(x) >= 2 for x in got) else ()
+    i = 0
+    while i < len(tree):
+        op, av = tree[i]
+        got = None
+        if op is sre_c.LITERAL:
+            j = i
+            while j < len(tree) and tree[j][0] is sre_c.LITERAL:
+                j += 1
+            got, i = {"".join(chr(a).lower() for _, a in tree[i:j])}, j
+        else:
+            if op is sre_c.SUBPATTERN:
+                got = lead(list(av[3]))
+            i += 1
+        if got and all(len(x) >= 2 for x in got):
+            sets.append(frozenset(got))
+    return tuple(sets)
+
+
 class RulebookError(ValueError):
     """A rulebook that cannot be used; `problems` lists every one found, with lines."""
 
@@ -53,6 +109,8 @@ class Indicator:
     route: str | None = None
     emergency: bool = False
     context_exempt: frozenset[str] = frozenset()
+    # Per pattern: sets of literals; one of each set must be in the text for it to match.
+    gates: tuple[tuple[frozenset[str], ...], ...] = ()
 
 
 @dataclass(eq=False)  # identity hash: a loaded rulebook keys its cached pipeline
@@ -271,7 +329,8 @@ def load(path: str | Path) -> Rulebook:
             patterns=tuple(compile_pattern(p) for p in i["patterns"]),
             questions=tuple(i.get("questions") or ()), subdomain=i.get("subdomain"),
             route=i.get("route"), emergency=bool(i.get("emergency")),
-            context_exempt=frozenset(i.get("context_exempt") or ()))
+            context_exempt=frozenset(i.get("context_exempt") or ()),
+            gates=tuple(required_literals(p) for p in i["patterns"]))
     return Rulebook(
         name=str(data["name"]), version=str(data["version"]),
         effective_date=str(data["effective_date"]), path=path,
