@@ -56,8 +56,16 @@ def test_login_errors_use_the_error_summary(page):
 
 
 def test_not_signed_in_goes_to_login(page):
-    page.goto("/")
+    r = page.goto("/")
     expect(page).to_have_url(re.compile("/login$"))
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    # the inline script allowed by this response's nonce ran; GOV.UK Frontend loaded
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily").startswith('"GDS Transport"')
+    # the font files themselves load from /static/govuk/assets (no CDN, no 404)
+    assert page.evaluate("async () => { await document.fonts.ready; "
+                         "return [...document.fonts].some(f => f.family.includes('GDS Transport') && f.status === 'loaded'); }")
     assert_accessible(page, "login")
     page.goto("/advisor")
     expect(page).to_have_url(re.compile("/login$"))

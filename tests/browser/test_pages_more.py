@@ -89,12 +89,14 @@ def test_engine_down_shows_the_999_message_and_a_retry_is_stored_once(page, gate
         expect(error).to_be_visible()
         expect(error).to_contain_text(ENGINE_DOWN)
         expect(page.get_by_label("Your message")).to_have_value(worry)  # kept for the retry
+        expect(page.locator("#transcript")).not_to_contain_text(worry)  # not shown as sent
         assert_accessible(page, "chat-engine-down")
     finally:
         engine.down = False
     page.get_by_role("button", name="Send").click()
     expect(page.locator("#transcript")).to_contain_text("anything else")
     expect(page.locator("#chat-error")).to_be_hidden()
+    expect(page.locator("#transcript li", has_text=worry)).to_have_count(1)
     with db(gateway).connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM messages WHERE consultation_id = :c AND text = :t"),
                          {"c": cid, "t": worry}).scalar()

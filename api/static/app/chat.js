@@ -40,6 +40,7 @@
     li.appendChild(body);
     list.appendChild(li);
     log.scrollTop = log.scrollHeight;
+    return li;
   }
 
   function showButtons(buttons) {
@@ -82,7 +83,8 @@
     var key = same ? pending.key : newKey();
     pending = { body: body, key: key };
     errorBox.hidden = true;
-    add("in", shown);
+    var bubble = add("in", shown);
+    function unsent() { if (bubble.parentNode) bubble.parentNode.removeChild(bubble); }
     setBusy(true);
     var params = new URLSearchParams(body);
     params.set("key", key);
@@ -95,6 +97,7 @@
       return r.json().catch(function () { return {}; }).then(function (data) { return { r: r, data: data }; });
     }).then(function (res) {
       var r = res.r, data = res.data;
+      if (!r.ok) unsent();
       if (r.status === 401) { showError("Your session has ended. Sign in again: your consultation is saved.", true); return; }
       if (r.status === 503 || r.status >= 500) {
         showError(ENGINE_DOWN + " Your message has been kept: press Send to try again.", true);
@@ -110,6 +113,7 @@
       else if (last.length) { quickButtons.querySelector("button").focus(); }
       else { box.focus(); }
     }).catch(function () {
+      unsent();
       showError(ENGINE_DOWN + " Check your connection, then press Send to try again.", true);
       if (body.text) box.value = body.text;
     }).then(function () { setBusy(false); });
