@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from storage import Assessment, Consultation, Review, User
+from storage import Consultation, Review, User
 
 from ..deps import get_db
 from ..limits import message_limiter

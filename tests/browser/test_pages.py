@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, SHOTS, assert_accessible, sign_in
+from .conftest import SHOTS, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
