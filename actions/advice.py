@@ -5,6 +5,8 @@ Presentation only: the level, recommendation and routes come from the engine.
 
 from __future__ import annotations
 
+import re
+
 from . import engine
 
 
@@ -43,7 +45,9 @@ def advice_messages(assessment: dict, involvement: str | None = None) -> list[st
         line = f"- {d}" + (f" (you said: \"{evidence}\")" if evidence else "")
         if line not in why:
             why.append(line)
-    why += [f"- {r}" for r in assessment.get("rationale") or [] if r][:6]
+    # The rationale's "(level N)" lines repeat the indicators listed above.
+    why += [f"- {r}" for r in assessment.get("rationale") or []
+            if r and not re.search(r"\(level \d\)\.$", r)][:6]
     if why:
         msgs.append("Why:\n" + "\n".join(why[:10]))
     steps = list(out["next_steps"])

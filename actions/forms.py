@@ -7,6 +7,7 @@ the advice, 999 first, comes in the same reply.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,6 +22,10 @@ from .parsing import (CONSENT, INVOLVEMENT, intent_of, parse_age, parse_choice, 
                       parse_yes_no, payload_entity)
 
 DANGER_CONFIDENCE = 0.8
+# The NLU model alone may not end the form in 999 advice: it must also be about *now*.
+# (A disclosure of past abuse is level 4, not an emergency; the engine decides that.)
+PRESENT = re.compile(r"\b(right now|now|at the moment|currently|as we speak|tonight|today|"
+                     r"here|outside|on (his|her|their) way)\b", re.IGNORECASE)
 BABY_YEARS = 1.0  # ask whether a baby is mobile below this age
 MAX_CONCERN_CHARS = 20_000
 
@@ -44,7 +49,8 @@ class ValidateConsultationForm(FormValidationAction):
         msg = tracker.latest_message
         text = _text(tracker)
         confident_danger = (intent_of(msg) == "report_immediate_danger"
-                            and (msg.get("intent") or {}).get("confidence", 0) >= DANGER_CONFIDENCE)
+                            and (msg.get("intent") or {}).get("confidence", 0) >= DANGER_CONFIDENCE
+                            and bool(PRESENT.search(text)))
         if tracker.get_slot("requested_slot") != "immediate_danger" and (
                 confident_danger or engine.danger_in_text(text, tracker)):
             # Keep what they said as part of the concern; end the form now.

@@ -32,9 +32,12 @@ class Scenario:
     consent: str = "given"  # given | refused | not_sought | unknown
     wants_referral: bool = False
     late_danger_at: int | None = None  # send a danger message at this caller turn
+    interject: dict[int, str] = field(default_factory=dict)  # caller turn -> off-script text
+    correction: str | None = None  # said after choosing "add or correct" at the summary
     expect_level: int | None = None
     expect_recommendation: str | None = None
     expect_routes: list[str] = field(default_factory=list)
+    expect_min_level: int | None = None
 
 
 @dataclass
@@ -131,6 +134,8 @@ class Professional:
 
     # -- choosing an answer -------------------------------------------------------
     def answer(self, sc: Scenario, replies: list[dict], concern: list[str], turn: int):
+        if turn in sc.interject:
+            return {"text": sc.interject[turn]}, "interject"
         if sc.late_danger_at is not None and turn == sc.late_danger_at:
             return {"text": "Sorry - he has just told me his stepdad is outside the school "
                             "right now with a knife saying he will take him."}, "danger"
@@ -145,7 +150,12 @@ class Professional:
             return {"text": fallback_text or words[0]}
 
         if re.search(r"is (that|this) right|did i understand|have i understood|correct\?|got that right", last):
+            if sc.correction and not getattr(self, "_corrected", False):
+                self._corrected = True
+                return pick("add or correct", "no"), "correct"
             return pick("that's right", "yes", "correct", "right"), "confirm"
+        if sc.correction and re.search(r"add or correct", last):
+            return {"text": sc.correction}, "concern"
         if re.search(r"immediate danger|in danger right now|danger now|unsafe right now", last):
             return pick(*(YES if sc.danger else NO)), "danger"
         if re.search(r"your role|who are you|what is your role|which best describes|are you a", last):

@@ -49,6 +49,44 @@ SCENARIOS = [
                  "going to school and mum is supportive and came with her to the appointment."],
         expect_recommendation="hold_case",
     ),
+    Scenario(
+        name="unborn baby, mother using heroin", role="health_visitor", age="unborn, due in March",
+        concern=["Mum is 30 weeks pregnant and told me she is using heroin again."],
+        expect_min_level=3,
+    ),
+    Scenario(
+        name="age unknown, sexual abuse disclosed", role="police", age="don't know",
+        concern=["The girl said her stepdad touches her private parts at night."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="off-topic in the middle of the form", role="teacher", age="10",
+        interject={1: "what's the weather like today"},
+        concern=["He is being bullied online by boys in his class."],
+        expect_recommendation="hold_case",
+    ),
+    Scenario(
+        name="question about consent mid-form", role="gp", age="6",
+        interject={2: "do I need the parents' consent?"},
+        concern=["Police were called to the home after a domestic abuse incident at the weekend."],
+        expect_level=3, expect_recommendation="early_help_assessment",
+    ),
+    Scenario(
+        name="a correction raises the level", role="teacher", age="9",
+        concern=["He has been late to school a few times."],
+        correction="Also, he told me this morning that his dad hits him with a belt.",
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="FGM known: the police route is named", role="school_nurse", age="11",
+        concern=["Her mother told me she was cut during a trip abroad in the summer."],
+        expect_level=4, expect_recommendation="mash_referral", expect_routes=["police_fgm"],
+    ),
+    Scenario(
+        name="teaching assistant messaging a pupil: LADO", role="teacher", age="14",
+        concern=["A teaching assistant has been messaging a Year 9 girl on Snapchat late at night."],
+        expect_routes=["lado"], expect_min_level=3,
+    ),
 ]
 
 TURNS_REPORT = ROOT / "reports" / "e2e_turns.json"
@@ -78,6 +116,9 @@ def test_conversation_reaches_the_right_advice(client, teacher_token, sc):
         assert a["level"] == sc.expect_level, tr.text()
     if sc.expect_recommendation:
         assert a["recommendation"] == sc.expect_recommendation, tr.text()
+    if sc.expect_min_level:
+        assert a["level"] >= sc.expect_min_level, tr.text()
+    assert set(sc.expect_routes) <= set(a["special_routes"]), tr.text()
     assert a["rulebook"]["name"] and a["rulebook"]["version"]
     assert a["rationale"], "advice must say why"
     # What the professional saw is what was stored.
@@ -87,6 +128,26 @@ def test_conversation_reaches_the_right_advice(client, teacher_token, sc):
     stored = r.json()
     assert stored["assessment"]["level"] == a["level"]
     assert stored["assessment"]["recommendation"] == a["recommendation"]
+
+
+def test_handoff_mid_form_flags_a_callback_and_carries_on(client, teacher_token):
+    sc = Scenario(name="handoff", role="teacher", age="8", interject={2: "can I speak to a person please"},
+                  concern=["She has been very withdrawn since her dad went to prison."])
+    cid, tr = Professional(client, teacher_token).run(sc)
+    assert tr.assessment is not None, tr.text()
+    got = client.get(f"/api/v1/consultations/{cid}",
+                     headers={"Authorization": f"Bearer {teacher_token}"}).json()
+    assert got["needs_callback"] is True
+
+
+def test_insisting_on_referral_is_answered_with_how(client, teacher_token):
+    sc = Scenario(name="insists", role="teacher", age="8", interject={3: "I still want to refer"},
+                  concern=["He seems low in mood lately."])
+    cid, tr = Professional(client, teacher_token).run(sc)
+    said, replies = tr.turns[4]
+    assert said == "I still want to refer"
+    assert any("refer whatever the level" in (m.get("text") or "") for m in replies), tr.text()
+    assert tr.assessment is not None
 
 
 def test_immediate_danger_gets_999_in_the_same_reply(client, gp_token):
