@@ -308,6 +308,7 @@ def _load(db: Session, user: User, cid: str, action: str, detail: str | None = N
     c = svc.visible_consultation(db, user, cid)
     data = svc.serialise(c)
     data["needs_human_review"] = bool(c.assessments and c.assessments[-1].needs_human_review)
+    data["needs_callback"] = bool(c.needs_callback)
     svc.audit(db, user, action, "consultation", c.id, detail)
     db.commit()
     return data
@@ -450,8 +451,9 @@ def chat_message(cid: str, request: Request, text: str | None = Form(None),
     if not as_json:
         return RedirectResponse(f"/chat?c={cid}#latest", status_code=303)
     result = dict(out)
+    c = svc.visible_consultation(db, user, cid)
+    result["needs_callback"] = bool(c.needs_callback)
     if out.get("assessment"):
-        c = svc.visible_consultation(db, user, cid)
         tmpl = templates.env.get_template("_advice.html")
         result["advice_html"] = tmpl.render(labels=Labels(), a=out["assessment"], cid=c.id,
                                             reference=c.reference)

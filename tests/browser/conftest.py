@@ -95,6 +95,9 @@ class FakeEngine:
         sender, message = body["sender"], body.get("message") or ""
         role = (body.get("metadata") or {}).get("caller_role") or None
         st = self.state.setdefault(sender, {"stage": "new"})
+        if "talk to a person" in message.lower():
+            return [{"text": "I will ask an early help advisor to call you back."},
+                    {"custom": {"type": "handoff", "reason": "caller asked to talk to a person"}}]
         if message == "/start_consultation":
             st.update(stage="greeted")
             return [GREETING]

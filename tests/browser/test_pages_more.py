@@ -211,3 +211,27 @@ def test_advisor_can_open_an_unfinished_consultation(gateway):
     csv = adv.get("/advisor/export.csv?level=9")
     assert csv.status_code == 422
     adv.close()
+
+
+def test_asking_for_a_person_flags_a_call_back_for_the_advisor(browser, gateway):
+    ctx = browser.new_context(base_url=gateway.base_url)
+    page = ctx.new_page()
+    sign_in(page, "demo.teacher")
+    page.get_by_role("button", name="Start a consultation").click()
+    page.get_by_label("Your message").fill("Can I talk to a person please?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#callback-notice")).to_be_visible()
+    cid = page.url.split("c=")[1].split("#")[0]
+    ctx.close()
+    ctx = browser.new_context(base_url=gateway.base_url)
+    page = ctx.new_page()
+    sign_in(page, "demo.advisor")
+    row = page.locator(f'#queue tr[data-id="{cid}"]')
+    expect(row).to_contain_text("Call back")
+    row.get_by_role("link").click()
+    page.get_by_label("Call back done").check()
+    page.get_by_role("button", name="Save review").click()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    page.goto("/advisor")
+    expect(page.locator(f'#queue tr[data-id="{cid}"]')).not_to_contain_text("Call back")
+    ctx.close()

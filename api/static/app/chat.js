@@ -109,6 +109,7 @@
       var last = [];
       (data.messages || []).forEach(function (m) { add("out", m.text); last = (m.buttons && m.buttons.length) ? m.buttons : last; });
       showButtons(last);
+      if (data.needs_callback) document.getElementById("callback-notice").hidden = false;
       if (data.assessment && data.advice_html) { showAdvice(data.advice_html); }
       else if (last.length) { quickButtons.querySelector("button").focus(); }
       else { box.focus(); }
