@@ -1,6 +1,10 @@
 # Consultation-line triage assistant. `make run` and `make test` are the two commands
 # a newcomer needs; both create whatever is missing first.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# pip on these machines warns about local find-links folders that do not exist; hide
+# only those lines (pipefail keeps pip's own exit status).
+QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 .DEFAULT_GOAL := help
 
 VENV         := .venv
@@ -28,16 +32,15 @@ env: $(APP_STAMP) $(ENGINE_STAMP) $(STATIC_STAMP) ## create both Python environm
 $(APP_STAMP): requirements/app.lock pyproject.toml
 	@echo "==> Creating the app environment in $(VENV)/ (Python 3.11+)..."
 	@test -x $(PY) || $$(scripts/find_python.sh app) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip >/dev/null
-	@$(PY) -m pip install -q -r requirements/app.lock
-	@$(PY) -m pip install -q --no-deps -e .
+	@$(PY) -m pip install -q -r requirements/app.lock $(QUIET)
+	@$(PY) -m pip install -q --no-deps -e . $(QUIET)
 	@touch $@
 
 $(ENGINE_STAMP): requirements/engine.lock
 	@echo "==> Creating the conversation engine environment in $(ENGINE_VENV)/ (Rasa 3.6.21; about 2.7 GB, a few minutes the first time)..."
 	@test -x $(ENGINE_VENV)/bin/python || $$(scripts/find_python.sh engine) -m venv $(ENGINE_VENV)
 	@# Rasa 3.6 declares Python <3.11; its verified, fully pinned set works on 3.11 (see docs).
-	@$(ENGINE_VENV)/bin/python -m pip install -q --no-deps --ignore-requires-python -r requirements/engine.lock
+	@$(ENGINE_VENV)/bin/python -m pip install -q --no-deps --ignore-requires-python -r requirements/engine.lock $(QUIET)
 	@touch $@
 
 $(STATIC_STAMP): $(wildcard frontend/package-lock.json frontend/build.mjs frontend/build.js)
@@ -56,7 +59,8 @@ chromium: ## install Debian's Chromium for the browser tests if missing
 	@scripts/ensure_chromium.sh
 
 lock: ## re-pin the app environment from requirements/app.in
-	@$(PY) -m pip install -q -r requirements/app.in && $(PY) -m pip freeze --exclude-editable > requirements/app.lock
+	@$(PY) -m pip install -q -r requirements/app.in $(QUIET)
+	@$(PY) -m pip freeze --exclude-editable > requirements/app.lock
 
 eval-nlu: env model ## held-out NLU evaluation: per-intent precision/recall/F1, confusion matrix
 	@$(PY) scripts/eval_nlu.py
