@@ -34,6 +34,14 @@ def _text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 
 
+def _free_text_or_skip(tracker: Tracker, skip_intents: tuple[str, ...]) -> str:
+    """An optional free-text answer: "-" when skipped (so the form moves on)."""
+    text = _text(tracker)
+    if intent_of(tracker.latest_message) in skip_intents or text.startswith("/"):
+        return "-"
+    return text[:MAX_CONCERN_CHARS]
+
+
 def provisional(tracker: Tracker, extra: dict | None = None) -> dict:
     case = engine.case_from(tracker)
     case.update(extra or {})
@@ -147,10 +155,7 @@ class ValidateConsultationForm(FormValidationAction):
         return {"concern": concern[:MAX_CONCERN_CHARS], "concern_confirmed": None}
 
     def validate_followup(self, value: Any, dispatcher, tracker, domain) -> dict:
-        text = _text(tracker)
-        if intent_of(tracker.latest_message) in ("skip", "deny") or text.startswith("/"):
-            return {"followup": "-"}
-        return {"followup": text[:MAX_CONCERN_CHARS]}
+        return {"followup": _free_text_or_skip(tracker, ("skip", "deny"))}
 
     def validate_involvement(self, value: Any, dispatcher, tracker, domain) -> dict:
         got = (payload_entity(tracker.latest_message, "involvement")
@@ -158,10 +163,7 @@ class ValidateConsultationForm(FormValidationAction):
         return {"involvement": got or "unknown"}
 
     def validate_strengths(self, value: Any, dispatcher, tracker, domain) -> dict:
-        text = _text(tracker)
-        if intent_of(tracker.latest_message) == "skip" or text.startswith("/"):
-            return {"strengths": "-"}
-        return {"strengths": text[:MAX_CONCERN_CHARS]}
+        return {"strengths": _free_text_or_skip(tracker, ("skip",))}
 
     def validate_consent(self, value: Any, dispatcher, tracker, domain) -> dict:
         got = (payload_entity(tracker.latest_message, "consent")
