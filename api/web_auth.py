@@ -7,6 +7,8 @@ environment forces it either way. Every form post and every chat call must carry
 CSRF token, which is bound to the session (an HMAC of the session token), in a form
 field or the X-CSRF-Token header. The sign-in form, which has no session yet, uses a
 double-submit cookie instead, so nobody can sign a professional into another account.
+Signing out is recorded in the audit trail and ends that user's earlier sessions on
+every gateway, so a copied cookie stops working too.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ import hmac
 import ipaddress
 import os
 import secrets
+from datetime import datetime, timedelta, timezone
 
+import jwt
 from fastapi import Depends, HTTPException, Request, Response, status
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import User
+from storage import AuditEvent, User
 
 from .deps import get_db
-from .security import create_token, read_token
+from .security import ALGORITHM, create_token, read_token
 from .settings import Settings, get_settings
 
 COOKIE = "triage_session"
@@ -73,12 +78,35 @@ def wants_json(request: Request) -> bool:
         "application/json" in request.headers.get("accept", "")
 
 
+def _issued_at(token: str, secret: str) -> datetime | None:
+    try:
+        iat = jwt.decode(token, secret, algorithms=[ALGORITHM]).get("iat")
+        return datetime.fromtimestamp(int(iat), timezone.utc)
+    except (jwt.PyJWTError, TypeError, ValueError):
+        return None
+
+
+def signed_out_since(db: Session, user: User, issued: datetime | None) -> bool:
+    """Signing out ends every session of that user issued before it, on every gateway
+    (the sign-out is in the audit trail, which all gateways share)."""
+    if issued is None:
+        return True
+    last = db.scalar(select(func.max(AuditEvent.at)).where(
+        AuditEvent.user_id == user.id, AuditEvent.action == "logout"))
+    if last is None:
+        return False
+    last = last if last.tzinfo else last.replace(tzinfo=timezone.utc)
+    return last >= issued + timedelta(seconds=1)  # iat is whole seconds
+
+
 def session_user(request: Request, db: Session, settings: Settings) -> User | None:
     """The signed-in user from the session cookie, or None; sets request.state.csrf."""
     tok = request.cookies.get(COOKIE)
     uid = read_token(tok, settings.key(), purpose=PURPOSE) if tok else None
     user = db.get(User, uid) if uid is not None else None
     if user is None or not user.active:
+        return None
+    if signed_out_since(db, user, _issued_at(tok, settings.key())):
         return None
     request.state.csrf = csrf_token(tok, settings.key())
     request.state.user = user

@@ -5,6 +5,7 @@ the audit trail."""
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -152,9 +153,18 @@ def test_posts_without_the_csrf_token_are_refused(gateway):
     fresh = httpx.Client(base_url=gateway.base_url)
     r = fresh.post("/login", data={"username": "demo.teacher", "password": PASSWORD})
     assert r.status_code == 403
-    # signing out ends the session
+    # signing out ends the session, on the server too: the old cookie no longer works
+    stolen = c.cookies.get("triage_session")
+    time.sleep(1.1)  # the token's issue time has whole-second precision
     assert c.post("/logout", data={"csrf_token": csrf}).status_code == 303
     assert c.get("/chat").status_code == 303
+    replay = httpx.Client(base_url=gateway.base_url, cookies={"triage_session": stolen})
+    r = replay.get("/chat", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    replay.close()
+    again, _ = web_session(gateway.base_url, "demo.teacher")  # signing in again works at once
+    assert again.get("/chat").status_code == 200
+    again.close()
     c.close()
     fresh.close()
 
