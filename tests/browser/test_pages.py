@@ -103,6 +103,9 @@ def test_teacher_chats_to_advice_and_advisor_reviews(browser, gateway):
     page.goto("/consultations")
     expect(page.locator("table")).to_contain_text("Level 4")
     assert_accessible(page, "my-consultations")
+    page.get_by_role("link", name=re.compile(r"^C-")).first.click()
+    expect(page.locator("#advice-panel")).to_contain_text("Refer to the MASH now")
+    assert_accessible(page, "consultation-record")
     teacher.close()
 
     adv = browser.new_context(base_url=gateway.base_url, viewport={"width": 1100, "height": 900})
@@ -157,6 +160,7 @@ def test_professional_cannot_open_anothers_consultation(browser, gateway):
         r = page.goto(path)
         assert r.status == 404, path
     expect(page.locator("h1")).to_have_text("Page not found")
+    assert_accessible(page, "not-found")
     r = page.goto("/advisor")
     assert r.status == 403
     other.close()
