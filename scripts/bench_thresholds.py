@@ -29,13 +29,41 @@ SHORT = [
     "Mum is struggling with her mental health and the flat is damp and overcrowded.",
     "He has been watching extremist videos and talks about joining a far-right group.",
 ]
-FILLER = ("We talked about the reading scheme, the class trip, his friendships and how he has "
-          "settled after half term, and mum asked about the new timetable and homework club. ")
+# Ordinary sentences a caller pads a long account with; shuffled so no two long texts
+# are alike (a text of one sentence repeated would flatter any cache or pre-filter).
+ORDINARY = [
+    "We talked about the reading scheme and how he has settled after half term.",
+    "Mum asked about the new timetable and whether homework club runs on Fridays.",
+    "His friendships in class are mostly fine, although he argues with one boy at lunch.",
+    "The class went on a trip to the museum last week and he enjoyed the dinosaurs.",
+    "He is in the middle reading group and his handwriting has improved this year.",
+    "Dad usually collects him on Wednesdays and they walk home together.",
+    "She plays football on Saturday mornings and talks about it a lot.",
+    "Her teacher says she is chatty in the afternoons and needs reminding to focus.",
+    "The family moved to a new flat nearer the school at the start of the year.",
+    "He has a younger sister in reception who is settling in well.",
+    "We have had a few letters home about uniform but nothing unusual.",
+    "Mum came to parents evening and was positive about the support in maths.",
+    "At breakfast club he usually has toast and juice before lessons start.",
+    "She told her friends about the holiday they had at her grandparents' house.",
+    "He finds spelling tests hard and gets upset when he does not finish in time.",
+    "The school nurse saw the class for the usual height and weight checks.",
+    "Her attendance this term has been similar to last term's.",
+    "We noticed he was quieter on Monday, though he joined in with PE as normal.",
+    "Mum works shifts at the hospital and grandma helps with the school run.",
+    "He has been chosen for the school choir and is practising for the concert.",
+    "Lunchtime staff say he eats well and sits with the same group each day.",
+    "She is learning the recorder and brings it home every Thursday.",
+    "The SENCo is looking at whether he needs extra help with phonics.",
+    "They have a dog at home and he often draws pictures of it in class.",
+]
 
 
 def long_text(rng: random.Random) -> str:
-    words = (FILLER * 40).split()[:485]
-    return " ".join(words) + " " + rng.choice(SHORT)
+    words: list[str] = []
+    while len(words) < 485:
+        words += rng.choice(ORDINARY).split()
+    return " ".join(words[:485]) + ". " + rng.choice(SHORT)
 
 
 def pct(values, p):

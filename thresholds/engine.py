@@ -25,10 +25,12 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "mobile": (bool,), "existing_involvement": (str,), "caller_wants_referral": (bool,),
 }
 PRIVATE_FOSTERING_DURATION = re.compile(
-    r"\b(for|since|over) (the )?(last |past )?((\d+|two|three|four|five|six|several|a few|some|"
-    r"many) )?(weeks|months|years|month|year)\b|\b(since|from) (the )?(summer|september|"
-    r"christmas|easter|january|february|march|april|may|june|july|august|october|november|"
-    r"december|half term|last term)\b", re.IGNORECASE)
+    r"\b(for|since|over) (the )?(last |past )?((about|around|nearly|almost|over|more than|at least) )?"
+    r"((\d+|two|three|four|five|six|several|a few|some|many) )?(weeks|months|years|month|year)\b|"
+    r"\b(since|from) (the )?(summer|september|christmas|easter|january|february|march|april|may|"
+    r"june|july|august|october|november|december|half term|last term)\b|"
+    r"\b(came|arrived|moved)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
+    r"april|may|june|july|august|october|november|december|last year|\d{4})\b", re.IGNORECASE)
 FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
                        re.IGNORECASE)
 
@@ -117,6 +119,19 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         elif 90 <= pct < 95 and "occasional_absence" not in applying:
             add("occasional_absence", "child_development", 2, ev)
 
+    # An explained minor injury to a mobile child (applied before the baby override,
+    # which looks at every injury and does not care about explanations).
+    oi = rb.raw.get("ordinary_injury")
+    if oi and (case.get("mobile") is not False) and age is not None and age >= 1:
+        others = {"injury_unexplained", "non_accidental_injury", "physical_abuse",
+                  "disclosure_of_abuse", "burn_injury", "fracture"}
+        marks = [f for f in found if f["id"] == oi["indicator"]]
+        if marks and not others & {f["id"] for f in found} and any(
+                re.search(p, text, re.IGNORECASE) for p in oi["explanation_patterns"]):
+            for f in marks:
+                f["level"] = oi["level"]
+            rationale.append(oi["text"])
+
     ids = {f["id"] for f in found}
     ov = rb.overrides
     emergency = bool(case.get("immediate_danger")) or any(
@@ -147,8 +162,10 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     hy = ov.get("homeless_16_17")
     if hy and age is not None and hy["from_years"] <= age < 18:
         hit = next((f for f in found if f["id"] in hy["indicators"]), None)
-        if hit:
+        if hit:  # the young person's own homelessness: the override's level replaces it
+            found = [f for f in found if f["id"] not in hy["indicators"]]
             found.append({**hit, "id": "homeless_16_17", "level": hy["level"]})
+            rationale.append(hy["text"])
     pb = ov.get("pre_birth_concern")
     if pb and unborn and any(f["level"] >= 2 for f in found):
         found.append({"id": "pre_birth_concern", "domain": pb.get("domain", "parenting_capacity"),

@@ -13,14 +13,18 @@ serious mention was removed for a reason other than plain negation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .rulebook import Rulebook
+from .spelling import speller
 
 # Cues: kept short and explicit, so each decision can be explained.
 NEGATION = re.compile(
@@ -61,7 +65,14 @@ class Mention:
     context: str | None  # None when it applies to this child now
 
 
-def _context_for(text: str, sent_start: int, m_start: int, m_end: int) -> str | None:
+def spells_out_negation(pattern: str) -> bool:
+    """True for a pattern that itself contains a negation ("not been seen", "no words at
+    all"): the negation inside its own match is part of the concern, not a denial."""
+    return bool(NEGATION.search(re.sub(r"\\[a-zA-Z]", " ", pattern)))
+
+
+def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
+                 check_inside: bool = True) -> str | None:
     """Which context rule, if any, removes this mention (checked in a fixed order)."""
     before = text[sent_start:m_start]
     # Look back only to the nearest termination cue ("but", "however", ";"...).
@@ -73,7 +84,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int) -> str | 
     window = " ".join(scope.split()[-NEGATION_WINDOW_WORDS:])
     clean_window = PSEUDO_NEGATION.sub(" ", window)
     clean_inside = PSEUDO_NEGATION.sub(" ", inside)
-    if NEGATION.search(clean_window) or NEGATION.search(clean_inside):
+    if NEGATION.search(clean_window) or (check_inside and NEGATION.search(clean_inside)):
         return "negated"
     if HYPOTHETICAL.search(scope):
         return "hypothetical"
@@ -96,25 +107,85 @@ def make_indicator_matcher(nlp: Language, name: str):
 class IndicatorMatcher:
     def __init__(self) -> None:
         self.rulebook: Rulebook | None = None
+        self._plan: tuple | None = None
+
+    def plan(self) -> tuple:
+        """(indicator, pattern, gate) for every pattern, and an Aho-Corasick automaton
+        of every gate literal, built once per rulebook."""
+        if self._plan is None or self._plan[0] is not self.rulebook:
+            rb = self.rulebook
+            rows = []
+            for ind in rb.indicators.values():
+                for rx, gate in zip(ind.patterns, ind.gates or ((),) * len(ind.patterns)):
+                    rows.append((ind, rx, tuple(tuple(sorted(o)) for o in gate),
+                                 not spells_out_negation(rx.pattern)))
+            automaton = ahocorasick.Automaton()
+            for lit in sorted({lit for _, _, g, _ in rows for o in g for lit in o}):
+                automaton.add_word(lit, lit)
+            if len(automaton):
+                automaton.make_automaton()
+            self._plan = (rb, rows, automaton)
+        return self._plan
 
     def __call__(self, doc: Doc) -> Doc:
-        rb = self.rulebook
-        text = doc.text
+        _rb, rows, automaton = self.plan()
+        text = doc.user_data.get("text") or doc.text  # doc.text re-joins every token
         lowered = text.lower()
+        starts = _sentence_starts(doc)
+        ends = starts[1:] + [len(text)]
+        if len(lowered) != len(text):  # rare scripts whose lower case changes length
+            starts, ends, lowered = [0], [len(text)], lowered.ljust(len(text))[:len(text)]
+        everywhere = frozenset(range(len(starts)))
+        # Which sentences hold each gate literal: one pass over the text for all of them.
+        where: dict[str, set[int]] = {}
+        if len(automaton):
+            for end_at, lit in automaton.iter(lowered):
+                where.setdefault(lit, set()).add(bisect_right(starts, end_at - len(lit) + 1) - 1)
+        empty: frozenset[int] = frozenset()
         mentions: list[Mention] = []
-        sents = [(s.start_char, s.end_char) for s in doc.sents]
-        for ind in rb.indicators.values():
-            for rx, gate in zip(ind.patterns, ind.gates or ((),) * len(ind.patterns)):
-                if not all(any(g in lowered for g in options) for options in gate):
-                    continue  # exact: the pattern cannot match without these literals
-                for m in rx.finditer(text):
-                    s0 = next((a for a, b in sents if a <= m.start() < b), 0)
-                    ctx = _context_for(text, s0, m.start(), m.end())
+        for ind, rx, gate, check_inside in rows:
+            # Exact pre-filter: a pattern matches within one sentence, so it can only
+            # match in sentences that hold a literal from every one of its gate sets.
+            candidates = everywhere
+            for options in gate:
+                found: set[int] = set()
+                for lit in options:
+                    found |= where.get(lit, empty)
+                candidates = candidates & found
+                if not candidates:
+                    break
+            if not candidates:
+                continue
+            spans: list[list[int]] = []  # runs of neighbouring candidate sentences
+            for k in sorted(candidates):
+                if spans and spans[-1][1] >= starts[k]:
+                    spans[-1][1] = ends[k]
+                else:
+                    spans.append([starts[k], ends[k]])
+            for a, b in spans:
+                for m in rx.finditer(text, a, b):
+                    k = bisect_right(starts, m.start()) - 1
+                    if k not in candidates or m.end() > ends[k]:
+                        continue
+                    ctx = _context_for(text, starts[k], m.start(), m.end(), check_inside)
                     if ctx in ind.context_exempt:
                         ctx = None
                     mentions.append(Mention(ind.id, m.start(), m.end(), m.group(0), ctx))
+        mentions.sort(key=lambda m: (m.start, m.end, m.indicator_id))
         doc.user_data["mentions"] = mentions
         return doc
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Character offsets where the sentencizer starts each sentence (read as arrays,
+    which is many times faster than iterating `doc.sents` on a long text)."""
+    if not len(doc):
+        return [0]
+    arr = doc.to_array([SENT_START, IDX])
+    starts = [int(idx) for flag, idx in arr.tolist() if flag == 1]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return starts
 
 
 @lru_cache(maxsize=8)
@@ -127,8 +198,21 @@ def pipeline(rulebook_key: str, rb: Rulebook) -> Language:
 
 
 def extract(text: str, rb: Rulebook) -> list[Mention]:
+    """Every mention of an indicator, with its evidence quoted from `text` as typed."""
     nlp = pipeline(f"{rb.path}:{rb.version}", rb)
-    return nlp(text).user_data["mentions"]
+    read, edits = speller(rb.spelling).correct(text)
+    doc = nlp.make_doc(read)
+    doc.user_data["text"] = read
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    mentions = doc.user_data["mentions"]
+    if edits is None:
+        return mentions
+    out = []
+    for m in mentions:
+        a, b = edits.back(m.start), edits.back(m.end, end=True)
+        out.append(Mention(m.indicator_id, a, b, text[a:b], m.context))
+    return out
 
 
 def english_ratio(text: str) -> tuple[float, int]:

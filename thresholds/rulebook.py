@@ -32,7 +32,65 @@ REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", 
 def compile_pattern(pattern: str) -> re.Pattern:
     """A rulebook pattern as a regex: case-insensitive, and a space in the pattern
     matches any run of white space (typed text has double spaces and line breaks)."""
-    return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
+    source = pattern.replace(" ", r"\s+")
+    first = first_letters(source)
+    if first:  # a cheap look-ahead lets the scanner skip most positions at once
+        chars = "".join(sorted({c for ch in first for c in (ch.lower(), ch.upper())}))
+        source = f"(?=[{re.escape(chars)}])(?:{source})"
+    return re.compile(source, re.IGNORECASE)
+
+
+def first_letters(source: str) -> set[str] | None:
+    """The characters a match of `source` can start with, or None if that cannot be
+    told simply (a class such as \\w, a pattern that can match empty text...)."""
+    def one(op, av) -> tuple[set[str] | None, bool]:  # (first chars, can be empty)
+        if op is sre_c.LITERAL:
+            return {chr(av)}, False
+        if op is sre_c.IN:
+            chars: set[str] = set()
+            for op2, av2 in av:
+                if op2 is sre_c.LITERAL:
+                    chars.add(chr(av2))
+                elif op2 is sre_c.RANGE and av2[1] - av2[0] < 64:
+                    chars.update(chr(c) for c in range(av2[0], av2[1] + 1))
+                else:
+                    return None, False
+            return chars, False
+        if op is sre_c.SUBPATTERN:
+            return seq(list(av[3]))
+        if op is sre_c.BRANCH:
+            out: set[str] = set()
+            empty = False
+            for branch in av[1]:
+                got, e = seq(list(branch))
+                if got is None:
+                    return None, False
+                out |= got
+                empty = empty or e
+            return out, empty
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+            got, e = seq(list(av[2]))
+            return got, e or av[0] == 0
+        return None, False
+
+    def seq(items) -> tuple[set[str] | None, bool]:
+        out: set[str] = set()
+        for op, av in items:
+            if op is sre_c.AT:
+                continue
+            got, empty = one(op, av)
+            if got is None:
+                return None, False
+            out |= got
+            if not empty:
+                return out, False
+        return out, True
+
+    try:
+        got, empty = seq(list(sre_parse.parse(source, re.IGNORECASE)))
+    except re.error:
+        return None
+    return None if empty or not got else got
 
 
 def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
@@ -68,9 +126,6 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     except re.error:
         return ()
     sets: list[frozenset[str]] = []
-    if len(tree) == 1 and tree[0][0] is sre_c.BRANCH:
-        got = lead(tree)
-        return (frozenset(got),) if got and all(len(x) >= 2 for x in got) else ()
     i = 0
     while i < len(tree):
         op, av = tree[i]
@@ -83,6 +138,8 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
         else:
             if op is sre_c.SUBPATTERN:
                 got = lead(list(av[3]))
+            elif op is sre_c.BRANCH:  # `a|b` at the top (the parser factors out a shared `\b`)
+                got = lead([(op, av)])
             i += 1
         if got and all(len(x) >= 2 for x in got):
             sets.append(frozenset(got))
@@ -128,6 +185,7 @@ class Rulebook:
     outcomes: dict[str, dict]
     contacts: dict[str, str]
     emergency_recommendation: str = "emergency_999"
+    spelling: tuple[str, ...] = ()
     raw: dict = field(default_factory=dict, repr=False)
 
     # -- accessors used by the chat and the pages ----------------------------------
@@ -309,6 +367,15 @@ def check(path: str | Path) -> list[str]:
         if n not in levels_reached and not any((ov or {}).get("level") == n
                                                for ov in (data.get("overrides") or {}).values()):
             add(inode or root, f"level {n} is unreachable: no indicator or override gives it")
+    spelling = data.get("spelling")
+    if spelling is not None:
+        snode = top.get("spelling", (root, root))[1]
+        if not isinstance(spelling, list):
+            add(snode, "'spelling' must be a list of words")
+        else:
+            for w in spelling:
+                if not isinstance(w, str) or not re.fullmatch(r"[a-z]{5,}", w):
+                    add(snode, f"spelling: {w!r} must be a lower-case word of five letters or more")
     for c in data.get("combinations") or []:
         if (c or {}).get("raise_to") not in (2, 3, 4):
             add(top.get("combinations", (root,))[0], f"combination '{(c or {}).get('id')}': raise_to must be 2 to 4")
@@ -338,7 +405,8 @@ def load(path: str | Path) -> Rulebook:
         indicators=indicators, overrides=data.get("overrides") or {},
         combinations=data.get("combinations") or [], special_routes=data["special_routes"],
         outcomes=data["outcomes"], contacts={k: str(v) for k, v in data["contacts"].items()},
-        emergency_recommendation=data.get("emergency_recommendation", "emergency_999"), raw=data)
+        emergency_recommendation=data.get("emergency_recommendation", "emergency_999"),
+        spelling=tuple(data.get("spelling") or ()), raw=data)
 
 
 @lru_cache(maxsize=8)

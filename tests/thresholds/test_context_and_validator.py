@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from thresholds import CaseError, assess, check
+from thresholds import CaseError, assess, check, load_rulebook
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIAGE = ROOT / ".venv" / "bin" / "triage"
+DEFAULT = ROOT / "thresholds" / "rulebooks" / "default.yml"
 
 
 def ids(text, **kw):
@@ -174,3 +175,59 @@ def test_the_literal_prefilter_never_changes_what_is_found():
     texts = [v["text"] for v in yaml.safe_load((Path(__file__).parent / "vignettes.yml").read_text())]
     for t in texts + [t.upper() for t in texts]:
         assert extract(t, rb) == extract(t, ungated), t
+
+
+# -- misspellings of serious words --------------------------------------------------
+from thresholds.spelling import Speller  # noqa: E402
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("she dislcosed it", "she disclosed it"),        # two letters swapped
+    ("dad punchd him", "dad punched him"),            # a letter missed
+    ("brusing on his back", "bruising on his back"),  # a letter missed
+    ("sexualy abused", "sexually abused"),            # prefers the longer word
+    ("he was kickedd", "he was kicked"),              # a letter added
+])
+def test_speller_reads_slips_as_the_serious_word(typed, read):
+    sp = Speller.build(load_rulebook().spelling)
+    assert sp.correct(typed)[0] == read
+
+
+@pytest.mark.parametrize("text", ["The cruise turns nicely", "She likes pinches of salt",
+                                  "Dziecko ma siniaki na rękach", "abused and bruised"])
+def test_speller_leaves_english_words_and_other_languages_alone(text):
+    sp = Speller.build(load_rulebook().spelling)
+    assert sp.correct(text) == (text, None)
+
+
+def test_misspelt_evidence_is_quoted_as_typed():
+    text = "he disclosed that his dad punchd him and he has brusing on his back"
+    r = assess({"text": text, "child_age_years": 10})
+    assert r["level"] == 4
+    spans = {i["id"]: text[i["start"]:i["end"]] for i in r["indicators"]}
+    assert spans["injury_mark"] == "brusing"
+    assert all(text[i["start"]:i["end"]] == i["evidence"] for i in r["indicators"])
+
+
+def test_validator_rejects_a_bad_spelling_list(tmp_path):
+    src = DEFAULT.read_text().replace("spelling:\n  [abuse,", "spelling:\n  [Ab, abuse,", 1)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(src)
+    problems = check(bad)
+    assert any("spelling" in p and "'Ab'" in p for p in problems), problems
+
+
+def test_a_pattern_that_spells_out_a_negation_is_not_discounted_by_it():
+    r = assess({"text": "Dad refuses to let the health visitor see the baby and no one has "
+                        "seen her for weeks.", "child_age_years": 0.4})
+    assert "child_not_seen" in {i["id"] for i in r["indicators"]}
+    r = assess({"text": "The baby was seen by the health visitor last week and is well.",
+                "child_age_years": 0.4})
+    assert "child_not_seen" not in {i["id"] for i in r["indicators"]}
+
+
+def test_sentence_prefilter_finds_a_concern_in_any_sentence_of_a_long_text():
+    filler = "We talked about the reading scheme and the trip. " * 60
+    for tail in ["She told me her dad hits her.", "He has a bruise on his ear and can't roll yet."]:
+        r = assess({"text": filler + tail, "child_age_years": 0.3})
+        assert r["level"] == 4, tail

@@ -1,0 +1,132 @@
+"""Reading common misspellings of the rulebook's serious words as the words themselves.
+
+A hurried "she dislcosed that her stepdad has been abusing her" must not read as
+nothing. Before matching, each word of five letters or more that is not an English
+word (spaCy's English lemma lookup tables) and is one typing slip (a letter missed,
+added, changed, or two neighbours swapped) from a word in the rulebook's `spelling`
+list is replaced by that word. Offsets of everything found in the corrected text are
+mapped back to the caller's own text, so evidence is always quoted as typed.
+
+Correction can only add mentions: a real English word is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+WORD = re.compile(r"[A-Za-z]{5,}")
+_CACHE: dict[frozenset, dict[str, str | None]] = {}  # per spelling list: word -> correction
+
+
+@lru_cache(maxsize=1)
+def _english() -> tuple:
+    from spacy.lookups import load_lookups  # spacy-lookups-data, installed with the app
+
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    return table, frozenset(table.values())
+
+
+def is_english(word: str) -> bool:
+    table, lemmas = _english()
+    return word in lemmas or word in table
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, substitution or swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+@dataclass(frozen=True)
+class Speller:
+    targets: frozenset[str]
+    index: dict  # a target, or one of its single-letter deletions -> targets
+
+    @classmethod
+    def build(cls, words: tuple[str, ...]) -> Speller:
+        index: dict[str, set[str]] = {}
+        for w in words:
+            for key in {w} | _deletions(w):
+                index.setdefault(key, set()).add(w)
+        return cls(frozenset(words), {k: tuple(sorted(v)) for k, v in index.items()})
+
+    def suggest(self, word: str) -> str | None:
+        w = word.lower()
+        cache = _CACHE.setdefault(self.targets, {})
+        if w in cache:
+            return cache[w]
+        if len(cache) > 100_000:  # bounded: a long-running server sees endless new words
+            cache.clear()
+        cache[w] = fix = self._suggest(w)
+        return fix
+
+    def _suggest(self, w: str) -> str | None:
+        if w in self.targets or is_english(w):
+            return None
+        found: set[str] = set()
+        for key in {w} | _deletions(w):
+            found.update(self.index.get(key, ()))
+        # prefer a word at least as long as the one typed: a slip usually drops a letter
+        good = sorted((len(t) < len(w), t) for t in found if _one_slip(w, t))
+        return good[0][1] if good else None
+
+    def correct(self, text: str) -> tuple[str, Edits | None]:
+        if not self.targets:
+            return text, None
+        fixes = {w: f for w in set(WORD.findall(text)) if (f := self.suggest(w)) is not None}
+        if not fixes:  # the usual case: nothing to correct, one scan of the text
+            return text, None
+        pieces: list[str] = []
+        edits: list[tuple[int, int, int, int]] = []  # (orig start, orig end, new start, new end)
+        last, shift = 0, 0
+        for m in WORD.finditer(text):
+            fix = fixes.get(m.group())
+            if fix is None:
+                continue
+            pieces.append(text[last:m.start()])
+            new_start = m.start() + shift
+            pieces.append(fix)
+            edits.append((m.start(), m.end(), new_start, new_start + len(fix)))
+            shift += len(fix) - (m.end() - m.start())
+            last = m.end()
+        if not edits:
+            return text, None
+        pieces.append(text[last:])
+        return "".join(pieces), Edits(edits)
+
+
+class Edits:
+    """Maps offsets in the corrected text back to the text as typed."""
+
+    def __init__(self, edits: list[tuple[int, int, int, int]]):
+        self.edits = edits
+        self.new_starts = [e[2] for e in edits]
+
+    def back(self, pos: int, end: bool = False) -> int:
+        i = bisect_right(self.new_starts, pos if not end else pos - 1) - 1
+        if i < 0:
+            return pos
+        o0, o1, n0, n1 = self.edits[i]
+        if n0 <= pos < n1 or (end and n0 < pos <= n1):
+            return o1 if end else o0  # inside a corrected word: the whole word as typed
+        return pos - n1 + o1
+
+
+@lru_cache(maxsize=8)
+def speller(words: tuple[str, ...]) -> Speller:
+    return Speller.build(words)
