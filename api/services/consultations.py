@@ -12,6 +12,7 @@ message, and rebuilds the replies from there rather than sending it twice.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
@@ -33,11 +34,29 @@ class EngineUnavailable(Exception):
 
 
 # -- the engine ------------------------------------------------------------------------
+_clients: dict[str, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def _engine(settings: Settings) -> httpx.Client:
+    """One pooled keep-alive client per engine address, shared by all request threads
+    (a new connection per chat turn costs a TCP handshake and a socket each time)."""
+    client = _clients.get(settings.engine)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(settings.engine)
+            if client is None:
+                client = _clients[settings.engine] = httpx.Client(
+                    base_url=settings.engine,
+                    limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
+    return client
+
+
 def _engine_send(settings: Settings, sender: str, message: str, metadata: dict) -> list[dict]:
     try:
-        r = httpx.post(f"{settings.engine}/webhooks/rest/webhook",
-                       json={"sender": sender, "message": message, "metadata": metadata},
-                       timeout=settings.engine_timeout_seconds)
+        r = _engine(settings).post("/webhooks/rest/webhook",
+                                   json={"sender": sender, "message": message, "metadata": metadata},
+                                   timeout=settings.engine_timeout_seconds)
         r.raise_for_status()
         data = r.json()
     except (httpx.HTTPError, ValueError) as exc:
@@ -51,7 +70,7 @@ def _engine_replay(settings: Settings, sender: str, key: str) -> list[dict] | No
     """The replies the engine already gave to the message tagged `key`, if it got it."""
     params = {"token": settings.engine_api_token} if settings.engine_api_token else {}
     try:
-        r = httpx.get(f"{settings.engine}/conversations/{sender}/tracker", params=params, timeout=5)
+        r = _engine(settings).get(f"/conversations/{sender}/tracker", params=params, timeout=5)
         if r.status_code != 200:
             return None
         events = r.json().get("events") or []

@@ -83,6 +83,72 @@ SCENARIOS = [
         expect_level=4, expect_recommendation="mash_referral", expect_routes=["police_fgm"],
     ),
     Scenario(
+        name="county lines", role="police", age="15",
+        concern=["He keeps going missing to another city and comes back with large amounts of cash and two phones."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="radicalisation: Prevent", role="teacher", age="15",
+        concern=["He has been watching extremist videos and talks about joining a far-right group."],
+        expect_routes=["prevent"], expect_min_level=3,
+    ),
+    Scenario(
+        name="private fostering", role="school_nurse", age="12",
+        concern=["She has been living with a family friend for three months while mum works abroad."],
+        expect_routes=["private_fostering"],
+    ),
+    Scenario(
+        name="young carer with harm", role="teacher", age="13",
+        concern=["He is a young carer and is exhausted and missing school to look after his mum."],
+        expect_level=3, expect_recommendation="early_help_assessment",
+    ),
+    Scenario(
+        name="persistent absence with figures", role="teacher", age="11",
+        concern=["Attendance is 81% and falling, and mum says she can't get him out of bed."],
+        expect_level=3, expect_recommendation="early_help_assessment",
+    ),
+    Scenario(
+        name="GP: suicidal plan", role="gp", age="16",
+        concern=["She told me she plans to take an overdose this weekend."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="health visitor: missed checks, damp flat", role="health_visitor", age="14 months",
+        mobile=True, concern=["The baby missed the 1 year check and her jabs; the flat is damp with mould."],
+        expect_recommendation="hold_case",
+    ),
+    Scenario(
+        name="mobile toddler, explained bruise", role="teacher", age="4",
+        concern=["He has a bruise on his shin from falling in the playground; staff saw it happen."],
+        expect_recommendation="hold_case",
+    ),
+    Scenario(
+        name="historic CP plan only", role="teacher", age="12",
+        concern=["He was on a child protection plan years ago but it was closed. He is happy and doing well."],
+        expect_recommendation="hold_case",
+    ),
+    Scenario(
+        name="disclosure with consent refused", role="teacher", age="8", consent="refused",
+        concern=["She disclosed that her mum burns her with cigarettes."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="open social care case", role="teacher", age="10", involvement="social_care",
+        concern=["He came in hungry again and says there was no food at home all weekend."],
+        expect_recommendation="hold_case",
+    ),
+    Scenario(
+        name="question about the MASH mid-form", role="gp", age="7",
+        interject={1: "what is the MASH?"},
+        concern=["Her mum's new partner is a registered sex offender and has moved in."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
+        name="baby, mobility not known", role="health_visitor", age="5 months",
+        concern=["There is a small mark on her cheek and mum could not explain it."],
+        expect_level=4, expect_recommendation="mash_referral",
+    ),
+    Scenario(
         name="teaching assistant messaging a pupil: LADO", role="teacher", age="14",
         concern=["A teaching assistant has been messaging a Year 9 girl on Snapchat late at night."],
         expect_routes=["lado"], expect_min_level=3,
