@@ -120,3 +120,55 @@ class ActionRestartConsultation(Action):
         if role:
             events.append(SlotSet("caller_role", role))
         return events
+
+
+SEVERITY = {"hold_case": 0, "early_help_assessment": 1, "mash_referral": 2, "emergency_999": 3}
+
+
+class ActionAddInformation(Action):
+    """Something more typed once the form is over: never dropped on the floor.
+
+    Danger ends in 999 advice at once. Otherwise, after advice, the words are added to
+    the concern and assessed again: if that raises the advice (or names a new special
+    route) the new advice is given in full, and in any case the updated assessment is
+    sent so the consultation record holds what was said. Before any advice (the caller
+    stopped), the caller is pointed to Start again.
+    """
+
+    def name(self) -> str:
+        return "action_add_information"
+
+    async def run(self, dispatcher, tracker, domain):
+        text = (tracker.latest_message.get("text") or "").strip()
+        if not text or text.startswith("/"):
+            dispatcher.utter_message(response="utter_default")
+            return []
+        if engine.danger_in_text(text, tracker):
+            return await ActionEmergencyAdvice().run(dispatcher, tracker, domain)
+        if not tracker.get_slot("advice_given") or not tracker.get_slot("concern"):
+            dispatcher.utter_message(response="utter_default")
+            return []
+        before = engine.assess(engine.case_from(tracker))
+        events = [SlotSet("concern", f"{tracker.get_slot('concern')} {text}")]
+        tracker.add_slots(events)
+        after = engine.assess(engine.case_from(tracker))
+        raised = (after["level"] > before["level"]
+                  or SEVERITY[after["recommendation"]] > SEVERITY[before["recommendation"]]
+                  or set(after["special_routes"]) - set(before["special_routes"]))
+        if (after["level"] < before["level"]
+                or SEVERITY[after["recommendation"]] < SEVERITY[before["recommendation"]]):
+            # Nothing said later lowers the advice given: the earlier advice stands and an
+            # advisor looks at it.
+            after = {**before, "needs_human_review": True,
+                     "rationale": before["rationale"] + [
+                         "More was added after the advice that might lower the level; the "
+                         "earlier advice stands until an advisor has reviewed it."]}
+            raised = False
+        if raised:
+            dispatcher.utter_message(response="utter_advice_changed")
+            for msg in advice.advice_messages(after, tracker.get_slot("involvement")):
+                dispatcher.utter_message(text=msg)
+        else:
+            dispatcher.utter_message(response="utter_information_added")
+        send_assessment(dispatcher, after)
+        return events

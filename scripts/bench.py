@@ -65,7 +65,7 @@ def summary(lat: list[float], wall: float) -> dict:
 
 
 async def gateway_user(base: str, token: str, rounds: int, lat: list[float],
-                       scripts: list[list[dict]], idx: int) -> None:
+                       scripts: list[list[dict]], idx: int, think: float = 0.0) -> None:
     """One professional: `rounds` conversations through the gateway."""
     headers = {"Authorization": f"Bearer {token}"}
     sync_brain = Professional(None, token)  # only its answer() is used
@@ -80,6 +80,7 @@ async def gateway_user(base: str, token: str, rounds: int, lat: list[float],
             concern, sent = list(sc.concern), [{"text": "/start_consultation"}]
             for turn in range(20):
                 said, _kind = sync_brain.answer(sc, replies, concern, turn)
+                await asyncio.sleep(think)  # the professional reading and typing (not timed)
                 t0 = time.perf_counter()
                 resp = await c.post(f"/api/v1/consultations/{cid}/messages", json=said,
                                     headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
@@ -93,23 +94,25 @@ async def gateway_user(base: str, token: str, rounds: int, lat: list[float],
             scripts.append(sent)
 
 
-async def engine_user(engine: str, script: list[dict], lat: list[float]) -> None:
+async def engine_user(engine: str, script: list[dict], lat: list[float],
+                      think: float = 0.0) -> None:
     """Replay one recorded conversation straight to Rasa's REST channel."""
     sender = "bench-" + uuid.uuid4().hex
     async with httpx.AsyncClient(base_url=engine, timeout=60) as c:
         for said in script:
             msg = said.get("text") or said.get("payload")
+            await asyncio.sleep(think)
             t0 = time.perf_counter()
             r = await c.post("/webhooks/rest/webhook", json={"sender": sender, "message": msg})
             lat.append(time.perf_counter() - t0)
             r.raise_for_status()
 
 
-async def run_level(stack: Stack, token: str, users: int, rounds: int) -> dict:
+async def run_level(stack: Stack, token: str, users: int, rounds: int, think: float = 0.0) -> dict:
     lat_g: list[float] = []
     scripts: list[list[dict]] = []
     t0 = time.perf_counter()
-    await asyncio.gather(*(gateway_user(stack.base_url, token, rounds, lat_g, scripts, i)
+    await asyncio.gather(*(gateway_user(stack.base_url, token, rounds, lat_g, scripts, i, think)
                            for i in range(users)))
     wall_g = time.perf_counter() - t0
     lat_e: list[float] = []
@@ -120,12 +123,12 @@ async def run_level(stack: Stack, token: str, users: int, rounds: int) -> dict:
 
     async def one(s):
         async with sem:
-            await engine_user(engine, s, lat_e)
+            await engine_user(engine, s, lat_e, think)
 
     await asyncio.gather(*(one(s) for s in scripts))
     wall_e = time.perf_counter() - t0
     g, e = summary(lat_g, wall_g), summary(lat_e, wall_e)
-    return {"concurrency": users, "gateway": g, "engine": e,
+    return {"concurrency": users, "think_seconds": think, "gateway": g, "engine": e,
             "p95_ratio": round(g["p95_ms"] / e["p95_ms"], 2) if e["p95_ms"] else None}
 
 
@@ -175,6 +178,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--levels", default="1,10,50")
     ap.add_argument("--rounds", type=int, default=2, help="conversations per simulated user")
+    ap.add_argument("--paced", type=int, default=10,
+                    help="also run this many users who pause --think seconds before each "
+                         "message, as people typing do (0: skip)")
+    ap.add_argument("--think", type=float, default=3.0)
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -194,6 +201,10 @@ def main() -> int:
         for n in levels:
             print(f"==> {n} concurrent conversation(s)...", flush=True)
             results.append(asyncio.run(run_level(stack, tok, n, args.rounds)))
+        if args.paced:
+            print(f"==> {args.paced} conversations paced like people typing "
+                  f"({args.think:g} s before each message)...", flush=True)
+            paced = asyncio.run(run_level(stack, tok, args.paced, args.rounds, args.think))
         memory = {c.name: rss_mb(c.proc.pid) for c in stack.components}
     finally:
         stack.stop()
@@ -203,11 +214,18 @@ def main() -> int:
         g, e = r["gateway"], r["engine"]
         print(f"{r['concurrency']:>8} {g['turns_per_s']:>10} {g['p50_ms']:>8} {g['p95_ms']:>8} "
               f"{g['p99_ms']:>8} {e['p50_ms']:>9} {e['p95_ms']:>9} {r['p95_ratio']:>9}")
+    if args.paced:
+        g, e = paced["gateway"], paced["engine"]
+        print(f"{str(args.paced) + ' paced':>8} {g['turns_per_s']:>10} {g['p50_ms']:>8} {g['p95_ms']:>8} "
+              f"{g['p99_ms']:>8} {e['p50_ms']:>9} {e['p95_ms']:>9} {paced['p95_ratio']:>9}")
+    print("Back-to-back rows: each user sends the next message the moment a reply arrives "
+          "(a stress test of capacity). Paced row: users pause as people do.")
     print("memory (RSS, MB):", memory)
     out = ROOT / "reports"
     out.mkdir(exist_ok=True)
     report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "cpus": os.cpu_count(),
-              "results": results, "memory_rss_mb": memory}
+              "results": results, "paced": paced if args.paced else None,
+              "memory_rss_mb": memory}
     (out / "bench.json").write_text(json.dumps(report, indent=2))
     svg(results, out / "bench.svg")
     print(f"saved {out / 'bench.json'} and {out / 'bench.svg'}")

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (ActionEmergencyAdvice, ActionGiveAdvice, ActionHandoff,
+from actions.actions import (ActionAddInformation, ActionEmergencyAdvice, ActionGiveAdvice, ActionHandoff,
                              ActionHowToRefer, ActionStartConsultation)
 from actions.forms import ActionAskConcernConfirmed, ValidateConsultationForm
 from actions.parsing import parse_age, parse_choice, parse_role, CONSENT, INVOLVEMENT
@@ -129,3 +129,48 @@ def test_role_and_choices():
     assert parse_choice("parents agree", CONSENT) == "given"
     assert parse_choice("open social care case", INVOLVEMENT) == "social_care"
     assert parse_choice("no one else is involved", INVOLVEMENT) == "none"
+
+
+# -- something more typed after the advice ---------------------------------------------
+AFTER = {"concern": "He has been late a few times this term.", "child_age_years": 8,
+         "immediate_danger": False, "consent": "given", "advice_given": True}
+
+
+def assessment_of(msgs):
+    return next(m["custom"]["assessment"] for m in msgs if m.get("custom"))
+
+
+def test_a_disclosure_added_after_the_advice_changes_it():
+    msgs, events = run(ActionAddInformation(), tracker(AFTER, text="Actually he told me his dad hits him."))
+    assert msgs[0]["response"] == "utter_advice_changed"
+    a = assessment_of(msgs)
+    assert a["level"] == 4 and a["recommendation"] == "mash_referral"
+    assert "dad hits him" in slots_of(events)["concern"]
+
+
+def test_more_detail_that_does_not_change_the_advice_is_kept_and_said_so():
+    msgs, events = run(ActionAddInformation(), tracker(AFTER, text="Mum says it is the new bus times."))
+    assert msgs[0]["response"] == "utter_information_added"
+    assert assessment_of(msgs)["level"] == 2
+    assert "bus times" in slots_of(events)["concern"]
+
+
+def test_danger_added_after_the_advice_is_999_at_once():
+    msgs, _ = run(ActionAddInformation(), tracker(AFTER, text="His dad is outside with a knife right now"))
+    assert "999" in msgs[0]["text"]
+    assert assessment_of(msgs)["recommendation"] == "emergency_999"
+
+
+def test_something_added_later_never_lowers_the_advice():
+    t = tracker({**AFTER, "concern": "A 6 year old has a bruise on his arm; nobody knows how.",
+                 "child_age_years": 6}, text="He fell over in the playground, a teacher saw it.")
+    # on its own, the later text would make this an explained bruise (level 1)
+    msgs, _ = run(ActionAddInformation(), t)
+    a = assessment_of(msgs)
+    assert a["level"] == 2 and a["needs_human_review"] is True
+    assert any("earlier advice stands" in r for r in a["rationale"])
+
+
+def test_typing_after_stopping_points_to_start_again():
+    msgs, events = run(ActionAddInformation(), tracker({"concern": None}, text="and another thing"))
+    assert msgs[0]["response"] == "utter_default" and events == []

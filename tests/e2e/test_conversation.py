@@ -238,6 +238,24 @@ def test_danger_mentioned_late_ends_in_999(client, teacher_token):
     assert tr.caller_turns == 4, "999 advice must come in the reply to the danger message"
 
 
+def test_a_worry_typed_after_the_advice_is_kept_and_can_raise_it(client, teacher_token):
+    sc = Scenario(name="after advice", role="teacher", age="8",
+                  concern=["He has been late a few times this term; otherwise happy."])
+    cid, tr = Professional(client, teacher_token).run(sc)
+    assert tr.assessment and tr.assessment["recommendation"] == "hold_case", tr.text()
+    h = {"Authorization": f"Bearer {teacher_token}"}
+    more = client.post(f"/api/v1/consultations/{cid}/messages", headers=h,
+                       json={"text": "Oh, and as I was leaving he told me his dad hits him with a belt."})
+    assert more.status_code == 200
+    body = more.json()
+    words = " ".join(m.get("text") or "" for m in body["messages"])
+    assert "didn't follow" not in words
+    assert body["assessment"]["level"] == 4, words
+    assert body["assessment"]["recommendation"] == "mash_referral"
+    record = client.get(f"/api/v1/consultations/{cid}", headers=h).json()
+    assert record["assessment"]["level"] == 4
+
+
 def test_repeated_message_with_same_key_is_stored_once(client, teacher_token):
     h = {"Authorization": f"Bearer {teacher_token}"}
     cid = client.post("/api/v1/consultations", headers=h).json()["id"]
