@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import secrets
 import statistics
 import sys
@@ -69,6 +70,9 @@ async def gateway_user(base: str, token: str, rounds: int, lat: list[float],
     """One professional: `rounds` conversations through the gateway."""
     headers = {"Authorization": f"Bearer {token}"}
     sync_brain = Professional(None, token)  # only its answer() is used
+    rng = random.Random(idx)  # people do not all press send at the same moment
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
     async with httpx.AsyncClient(base_url=base, timeout=60) as c:
         for r in range(rounds):
             sc = CONVERSATIONS[(idx + r) % len(CONVERSATIONS)]
@@ -80,7 +84,7 @@ async def gateway_user(base: str, token: str, rounds: int, lat: list[float],
             concern, sent = list(sc.concern), [{"text": "/start_consultation"}]
             for turn in range(20):
                 said, _kind = sync_brain.answer(sc, replies, concern, turn)
-                await asyncio.sleep(think)  # the professional reading and typing (not timed)
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))  # reading and typing (not timed)
                 t0 = time.perf_counter()
                 resp = await c.post(f"/api/v1/consultations/{cid}/messages", json=said,
                                     headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
@@ -98,10 +102,13 @@ async def engine_user(engine: str, script: list[dict], lat: list[float],
                       think: float = 0.0) -> None:
     """Replay one recorded conversation straight to Rasa's REST channel."""
     sender = "bench-" + uuid.uuid4().hex
+    rng = random.Random(sender)
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
     async with httpx.AsyncClient(base_url=engine, timeout=60) as c:
         for said in script:
             msg = said.get("text") or said.get("payload")
-            await asyncio.sleep(think)
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
             t0 = time.perf_counter()
             r = await c.post("/webhooks/rest/webhook", json={"sender": sender, "message": msg})
             lat.append(time.perf_counter() - t0)
@@ -179,8 +186,9 @@ def main() -> int:
     ap.add_argument("--levels", default="1,10,50")
     ap.add_argument("--rounds", type=int, default=2, help="conversations per simulated user")
     ap.add_argument("--paced", type=int, default=10,
-                    help="also run this many users who pause --think seconds before each "
-                         "message, as people typing do (0: skip)")
+                    help="also run this many users who pause about --think seconds (half to "
+                         "one and a half times, at random) before each message, as people "
+                         "typing do (0: skip)")
     ap.add_argument("--think", type=float, default=3.0)
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
