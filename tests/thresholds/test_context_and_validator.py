@@ -231,3 +231,43 @@ def test_sentence_prefilter_finds_a_concern_in_any_sentence_of_a_long_text():
     for tail in ["She told me her dad hits her.", "He has a bruise on his ear and can't roll yet."]:
         r = assess({"text": filler + tail, "child_age_years": 0.3})
         assert r["level"] == 4, tail
+
+
+# -- the speed-ups must not change what matches ----------------------------------------
+def _all_texts():
+    import yaml
+    here = Path(__file__).parent
+    out = []
+    for f in sorted(here.glob("*.yml")):
+        out += [v["text"] for v in yaml.safe_load(f.read_text()) if v.get("text")]
+    return out
+
+
+def test_look_ahead_and_gates_keep_every_match():
+    import re
+
+    from thresholds.rulebook import required_literals
+
+    rb = load_rulebook()
+    texts = _all_texts()
+    assert len(texts) > 150
+    checked = 0
+    for raw in rb.raw["indicators"]:
+        ind = rb.indicators[raw["id"]]
+        for src, fast in zip(raw["patterns"], ind.patterns):
+            plain = re.compile(src.replace(" ", r"\s+"), re.IGNORECASE)
+            gates = required_literals(src)
+            for t in texts:
+                want = [m.span() for m in plain.finditer(t)]
+                assert [m.span() for m in fast.finditer(t)] == want, (ind.id, src, t)
+                if want:
+                    checked += 1
+                    low = t.lower()
+                    assert all(any(g in low for g in options) for options in gates), (ind.id, src)
+    assert checked > 100
+
+
+def test_a_shared_word_boundary_does_not_hide_a_top_level_choice_from_the_gate():
+    from thresholds.rulebook import required_literals
+
+    assert required_literals(r"\bnon accidental injur\w*|\bNAI\b") == (frozenset({"non", "nai"}),)
