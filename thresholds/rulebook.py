@@ -367,6 +367,26 @@ def check(path: str | Path) -> list[str]:
         if n not in levels_reached and not any((ov or {}).get("level") == n
                                                for ov in (data.get("overrides") or {}).values()):
             add(inode or root, f"level {n} is unreachable: no indicator or override gives it")
+    oi = data.get("ordinary_injury")
+    if oi is not None:
+        oinode = top.get("ordinary_injury", (root, root))[1]
+        if not isinstance(oi, dict):
+            add(oinode, "'ordinary_injury' must be a mapping")
+        else:
+            if oi.get("indicator") not in ids_all:
+                add(oinode, f"ordinary_injury names unknown indicator '{oi.get('indicator')}'")
+            if oi.get("level") not in (1, 2, 3, 4):
+                add(oinode, "ordinary_injury: level must be 1 to 4")
+            if not oi.get("text"):
+                add(oinode, "ordinary_injury is missing 'text'")
+            pats = oi.get("explanation_patterns")
+            if not isinstance(pats, list) or not pats:
+                add(oinode, "ordinary_injury: 'explanation_patterns' must be a non-empty list")
+            for pat in pats if isinstance(pats, list) else []:
+                try:
+                    re.compile(str(pat))
+                except re.error as exc:
+                    add(oinode, f"ordinary_injury: pattern does not compile: {exc}")
     spelling = data.get("spelling")
     if spelling is not None:
         snode = top.get("spelling", (root, root))[1]

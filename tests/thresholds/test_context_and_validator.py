@@ -271,3 +271,14 @@ def test_a_shared_word_boundary_does_not_hide_a_top_level_choice_from_the_gate()
     from thresholds.rulebook import required_literals
 
     assert required_literals(r"\bnon accidental injur\w*|\bNAI\b") == (frozenset({"non", "nai"}),)
+
+
+def test_validator_checks_the_ordinary_injury_rule(tmp_path):
+    src = DEFAULT.read_text().replace("ordinary_injury:\n  indicator: injury_mark",
+                                      "ordinary_injury:\n  indicator: no_such_thing", 1)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(src)
+    problems = check(bad)
+    assert any("ordinary_injury names unknown indicator 'no_such_thing'" in p for p in problems)
+    line = next(i for i, l in enumerate(src.splitlines(), 1) if l.startswith("ordinary_injury:"))
+    assert any(f":{line + 1}:" in p or f":{line}:" in p for p in problems), problems
