@@ -30,7 +30,10 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(since|from) (the )?(summer|september|christmas|easter|january|february|march|april|may|"
     r"june|july|august|october|november|december|half term|last term)\b|"
     r"\b(came|arrived|moved)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
-    r"april|may|june|july|august|october|november|december|last year|\d{4})\b", re.IGNORECASE)
+    r"april|may|june|july|august|october|november|december|last year|\d{4})\b|"
+    r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
+    r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b",
+    re.IGNORECASE)
 FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
                        re.IGNORECASE)
 

@@ -1,11 +1,14 @@
 """Agreement with vignettes written independently of the rulebook, from PRACTICE.md alone.
 
 Each held-back file was written by someone who had not seen the rulebook, its patterns
-or the main vignette suite. `heldback.yml` was measured first (78% agreement) and the
-gaps it showed were fixed in the rulebook, so it now also guards those fixes;
-`heldback2.yml` was kept back until the end as a fresh measurement. The targets are
-the product's: at least 90% level agreement, no level-4 case read as lower, and every
-special route named. Figures are written to reports/heldback.json.
+or the main vignette suite. First measurements, before any fix they prompted:
+- heldback.yml (45 cases): 78% level agreement, 3 level-4 cases read lower, 5 routes missed;
+- heldback2.yml (40 cases, kept back until the end): 78% agreement, 3 level-4 cases read
+  lower (each flagged for human review), 6 routes missed.
+The gaps both showed were then fixed in the rulebook, so these files now guard those
+fixes and are no longer fresh measurements; a new set is needed for that. The targets
+are the product's: at least 90% level agreement, no level-4 case read as lower, and
+every special route named. Figures are written to reports/heldback*.json.
 """
 
 from __future__ import annotations
