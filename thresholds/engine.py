@@ -170,6 +170,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
             found.append({**hit, "id": "homeless_16_17", "level": hy["level"]})
             rationale.append(hy["text"])
     pb = ov.get("pre_birth_concern")
+    if pb and unborn and not any(re.search(p, text, re.IGNORECASE)
+                                 for p in pb.get("young_mother_patterns") or []):
+        found = [f for f in found if f["id"] not in (pb.get("mother_indicators") or [])]
     if pb and unborn and any(f["level"] >= 2 for f in found):
         found.append({"id": "pre_birth_concern", "domain": pb.get("domain", "parenting_capacity"),
                       "level": pb["level"], "evidence": "", "start": 0, "end": 0})

@@ -48,6 +48,12 @@ OTHER_PERSON = re.compile(
     r"(a child|children|a teenager|a young (girl|boy|person)))\b", re.IGNORECASE)
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:]",
                          re.IGNORECASE)
+# A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
+# bruise"), but not inside a list ("no bruises, marks or burns").
+CLAUSE_AFTER_COMMA = re.compile(
+    r",\s*(and |so |then |also )?((he|she|they|it|there|baby|child|mum|dad|\w+ \w+)\s+)?"
+    r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
+    r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
 NEGATION_WINDOW_WORDS = 5
 
 ENGLISH_COMMON = frozenset(
@@ -79,6 +85,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     cut = 0
     for t in TERMINATION.finditer(before):
         cut = t.end()
+    for t in CLAUSE_AFTER_COMMA.finditer(before, cut):
+        cut = t.start() + 1
     scope = before[cut:]
     inside = text[m_start:m_end]
     window = " ".join(scope.split()[-NEGATION_WINDOW_WORDS:])

@@ -29,10 +29,15 @@ INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "pattern
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
+def spaced(pattern: str) -> str:
+    """A space in a rulebook pattern matches any run of white space (typed text has double
+    spaces and line breaks); an optional space (" ?") matches any white space or none."""
+    return re.sub(r" \?(?![?+])", r"\\s*", pattern).replace(" ", r"\s+")
+
+
 def compile_pattern(pattern: str) -> re.Pattern:
-    """A rulebook pattern as a regex: case-insensitive, and a space in the pattern
-    matches any run of white space (typed text has double spaces and line breaks)."""
-    source = pattern.replace(" ", r"\s+")
+    """A rulebook pattern as a case-insensitive regex, spaced as `spaced` says."""
+    source = spaced(pattern)
     first = first_letters(source)
     if first:  # a cheap look-ahead lets the scanner skip most positions at once
         chars = "".join(sorted({c for ch in first for c in (ch.lower(), ch.upper())}))
@@ -122,7 +127,7 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
         return None
 
     try:
-        tree = list(sre_parse.parse(pattern.replace(" ", r"\s+"), re.IGNORECASE))
+        tree = list(sre_parse.parse(spaced(pattern), re.IGNORECASE))
     except re.error:
         return ()
     sets: list[frozenset[str]] = []
@@ -387,6 +392,17 @@ def check(path: str | Path) -> list[str]:
                     re.compile(str(pat))
                 except re.error as exc:
                     add(oinode, f"ordinary_injury: pattern does not compile: {exc}")
+    pbo = (data.get("overrides") or {}).get("pre_birth_concern")
+    if isinstance(pbo, dict):
+        pbnode = _key_nodes(onode2).get("pre_birth_concern", (root, root))[1]
+        for iid in pbo.get("mother_indicators") or []:
+            if iid not in ids_all:
+                add(pbnode, f"pre_birth_concern: mother_indicators names unknown indicator '{iid}'")
+        for pat in pbo.get("young_mother_patterns") or []:
+            try:
+                re.compile(str(pat))
+            except re.error as exc:
+                add(pbnode, f"pre_birth_concern: young_mother_patterns: pattern does not compile: {exc}")
     spelling = data.get("spelling")
     if spelling is not None:
         snode = top.get("spelling", (root, root))[1]

@@ -246,7 +246,7 @@ def _all_texts():
 def test_look_ahead_and_gates_keep_every_match():
     import re
 
-    from thresholds.rulebook import required_literals
+    from thresholds.rulebook import required_literals, spaced
 
     rb = load_rulebook()
     texts = _all_texts()
@@ -255,7 +255,7 @@ def test_look_ahead_and_gates_keep_every_match():
     for raw in rb.raw["indicators"]:
         ind = rb.indicators[raw["id"]]
         for src, fast in zip(raw["patterns"], ind.patterns):
-            plain = re.compile(src.replace(" ", r"\s+"), re.IGNORECASE)
+            plain = re.compile(spaced(src), re.IGNORECASE)
             gates = required_literals(src)
             for t in texts:
                 want = [m.span() for m in plain.finditer(t)]
