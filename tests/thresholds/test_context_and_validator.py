@@ -30,6 +30,31 @@ def test_negation_stops_at_but():
     assert "injury_mark" in ids("No concerns at home but there is a bruise on his back.")
 
 
+def test_a_comma_that_starts_a_new_clause_ends_the_negation():
+    assert "injury_mark" in ids("6mo baby, not crawling, has a bruise on his forehead.")
+    assert "injury_mark" in ids("Not rolling yet, there is a mark on her cheek.")
+    # ...but a comma inside a list keeps it
+    assert "injury_mark" not in ids("No bruises, marks or burns on him.")
+    r = assess({"text": "6mo baby at clinic, not crawling, has a bruise on his forehead",
+                "child_age_years": 0.5})
+    assert r["level"] == 4 and "injury_non_mobile_baby" in {i["id"] for i in r["indicators"]}
+
+
+def test_an_unborn_babys_mother_being_pregnant_is_not_a_teenage_pregnancy():
+    calm = assess({"text": "Midwife: 30 weeks pregnant, well supported, attends all appointments.",
+                   "unborn": True})
+    assert calm["level"] == 1 and "teenage_pregnancy" not in {i["id"] for i in calm["indicators"]}
+    young = assess({"text": "Midwife: mum is 15 and 30 weeks pregnant.", "unborn": True})
+    assert "teenage_pregnancy" in {i["id"] for i in young["indicators"]} and young["level"] >= 3
+
+
+def test_an_optional_space_in_a_pattern_is_optional():
+    from thresholds.rulebook import compile_pattern
+
+    rx = compile_pattern(r"\bthe \d+ ?yo\b")
+    assert rx.search("see the 2yo today") and rx.search("see the 2 yo today")
+
+
 def test_hypothetical_removes_the_mention():
     assert "domestic_abuse" not in ids("If there were domestic abuse we would refer.")
 
