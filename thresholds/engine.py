@@ -185,7 +185,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # Combinations: several needs across domains raise the level.
     for c in rb.combinations:
         w = c["when"]
-        at = [f for f in found if f["level"] == w["at_level"]]
+        # the pre-birth override restates needs already found: do not count it twice
+        at = [f for f in found if f["level"] == w["at_level"] and f["id"] != "pre_birth_concern"]
         if len({f["id"] for f in at}) >= w["min_indicators"] and \
                 len({f["domain"] for f in at}) >= w["min_domains"] and level < c["raise_to"]:
             level = c["raise_to"]
