@@ -178,7 +178,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
                       "level": pb["level"], "evidence": "", "start": 0, "end": 0})
         rationale.append(pb["text"])
 
-    level = max([f["level"] for f in found] or [1])
+    # A professional describing a worry that nothing in the rulebook recognises is not told
+    # "universal": it is read as at least an emerging need, and an advisor reads it.
+    level = max([f["level"] for f in found] or [rb.unrecognised_level])
     for f in found:
         if f["id"] in rb.indicators:
             rationale.append(f"{rb.indicators[f['id']].descriptor} (level {f['level']}).")

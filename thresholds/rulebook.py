@@ -190,6 +190,7 @@ class Rulebook:
     outcomes: dict[str, dict]
     contacts: dict[str, str]
     emergency_recommendation: str = "emergency_999"
+    unrecognised_level: int = 2
     spelling: tuple[str, ...] = ()
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -403,6 +404,8 @@ def check(path: str | Path) -> list[str]:
                 re.compile(str(pat))
             except re.error as exc:
                 add(pbnode, f"pre_birth_concern: young_mother_patterns: pattern does not compile: {exc}")
+    if data.get("unrecognised_level", 2) not in (1, 2, 3, 4):
+        add(top.get("unrecognised_level", (root, root))[1], "unrecognised_level must be 1 to 4")
     spelling = data.get("spelling")
     if spelling is not None:
         snode = top.get("spelling", (root, root))[1]
@@ -442,6 +445,7 @@ def load(path: str | Path) -> Rulebook:
         combinations=data.get("combinations") or [], special_routes=data["special_routes"],
         outcomes=data["outcomes"], contacts={k: str(v) for k, v in data["contacts"].items()},
         emergency_recommendation=data.get("emergency_recommendation", "emergency_999"),
+        unrecognised_level=int(data.get("unrecognised_level", 2)),
         spelling=tuple(data.get("spelling") or ()), raw=data)
 
 
