@@ -126,9 +126,11 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # which looks at every injury and does not care about explanations).
     oi = rb.raw.get("ordinary_injury")
     if oi and (case.get("mobile") is not False) and age is not None and age >= 1:
+        minor = {oi["indicator"]} | {i for i, years in (oi.get("also_from_years") or {}).items()
+                                     if age >= years}
         others = {"injury_unexplained", "non_accidental_injury", "physical_abuse",
-                  "disclosure_of_abuse", "burn_injury", "fracture"}
-        marks = [f for f in found if f["id"] == oi["indicator"]]
+                  "disclosure_of_abuse", "burn_injury", "fracture"} - minor
+        marks = [f for f in found if f["id"] in minor]
         if marks and not others & {f["id"] for f in found} and any(
                 re.search(p, text, re.IGNORECASE) for p in oi["explanation_patterns"]):
             for f in marks:

@@ -41,11 +41,16 @@ HISTORICAL = re.compile(
     r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
     r"closed (in|last)|no longer)\b", re.IGNORECASE)
-OTHER_PERSON = re.compile(
+# About someone else: a parent's own childhood, said before the mention ("mum's own
+# childhood") or just after it ("was neglected as a child"), not anywhere in the sentence.
+OTHER_PERSON_BEFORE = re.compile(
     r"\b((mum|mom|dad|mother|father|parent|grandmother|grandfather|nan)('?s)? (own )?"
-    r"(childhood|past|history)|when (mum|dad|mother|father) was (a child|young|"
-    r"growing up|a teenager)|(mum|mom|dad|mother|father|parents?)\b[^.?!]{0,60}\bas "
-    r"(a child|children|a teenager|a young (girl|boy|person)))\b", re.IGNORECASE)
+    r"(childhood|past|history)|when (mum|dad|mother|father) was (a child|young|growing up|"
+    r"a teenager|little))\b", re.IGNORECASE)
+OTHER_PERSON_AFTER = re.compile(
+    r"^[^.?!;]{0,20}?\b(as (a child|children|a teenager|a young (girl|boy|person))|"
+    r"when (she|he|mum|dad) was (a child|young|growing up|a teenager|little)|"
+    r"in (her|his) (own )?childhood)\b", re.IGNORECASE)
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:]",
                          re.IGNORECASE)
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
@@ -100,7 +105,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
     if HISTORICAL.search(scope) or HISTORICAL.search(tail[:60]):
         return "historical"
-    if OTHER_PERSON.search(text[sent_start:m_end] + tail[:60]):
+    if OTHER_PERSON_BEFORE.search(scope) or OTHER_PERSON_AFTER.search(tail):
         return "other_person"
     return None
 

@@ -383,6 +383,14 @@ def check(path: str | Path) -> list[str]:
                 add(oinode, f"ordinary_injury names unknown indicator '{oi.get('indicator')}'")
             if oi.get("level") not in (1, 2, 3, 4):
                 add(oinode, "ordinary_injury: level must be 1 to 4")
+            also = oi.get("also_from_years") or {}
+            if not isinstance(also, dict):
+                add(oinode, "ordinary_injury: 'also_from_years' must map indicator ids to ages")
+            for iid, years in (also.items() if isinstance(also, dict) else []):
+                if iid not in ids_all:
+                    add(oinode, f"ordinary_injury: also_from_years names unknown indicator '{iid}'")
+                if not isinstance(years, (int, float)) or isinstance(years, bool) or years < 1:
+                    add(oinode, f"ordinary_injury: also_from_years for '{iid}' must be an age of 1 or more")
             if not oi.get("text"):
                 add(oinode, "ordinary_injury is missing 'text'")
             pats = oi.get("explanation_patterns")
