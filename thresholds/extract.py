@@ -40,7 +40,10 @@ HYPOTHETICAL = re.compile(
 HISTORICAL = re.compile(
     r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
-    r"closed (in|last)|no longer)\b", re.IGNORECASE)
+    r"closed (in|last)|closed \d{4}|no longer)\b", re.IGNORECASE)
+# A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
+PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
+                       r"plan\b", re.IGNORECASE)
 # About someone else: a parent's own childhood, said before the mention ("mum's own
 # childhood") or just after it ("was neglected as a child"), not anywhere in the sentence.
 OTHER_PERSON_BEFORE = re.compile(
@@ -51,7 +54,7 @@ OTHER_PERSON_AFTER = re.compile(
     r"^[^.?!;]{0,20}?\b(as (a child|children|a teenager|a young (girl|boy|person))|"
     r"when (she|he|mum|dad) was (a child|young|growing up|a teenager|little)|"
     r"in (her|his) (own )?childhood)\b", re.IGNORECASE)
-TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:]",
+TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]",
                          re.IGNORECASE)
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
@@ -103,7 +106,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
-    if HISTORICAL.search(scope) or HISTORICAL.search(tail[:60]):
+    if HISTORICAL.search(scope) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]):
         return "historical"
     if OTHER_PERSON_BEFORE.search(scope) or OTHER_PERSON_AFTER.search(tail):
         return "other_person"
