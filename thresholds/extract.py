@@ -54,8 +54,9 @@ OTHER_PERSON_AFTER = re.compile(
     r"^[^.?!;]{0,20}?\b(as (a child|children|a teenager|a young (girl|boy|person))|"
     r"when (she|he|mum|dad) was (a child|young|growing up|a teenager|little)|"
     r"in (her|his) (own )?childhood)\b", re.IGNORECASE)
-TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]",
-                         re.IGNORECASE)
+# "hasn't done anything, low mood": a negation that has found its object ends at the comma.
+TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"
+                         r"\b(anything|anyone|at all)( else)?\s*,", re.IGNORECASE)
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
@@ -63,6 +64,25 @@ CLAUSE_AFTER_COMMA = re.compile(
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
 NEGATION_WINDOW_WORDS = 5
+# The caller saying who they are ("Teacher - ...", "I'm a school nurse, ...") is not a
+# person in the concern: masked before matching, so a teacher who calls about a parent
+# is not read as an allegation against a teacher.
+_ROLES = (r"(class |form |PE |deputy |head |assistant |senior |community |school |practice |"
+          r"specialist |paediatric |ward |nursery |family |youth |social |support |key ?)?"
+          r"(teacher|headteacher|head of (year|house|sixth form)|teaching assistant|TA|HLTA|"
+          r"SENCO|DSL|DDSL|safeguarding lead|nurse|health visitor|HV|midwife|GP|doctor|"
+          r"paediatrician|worker|practitioner|manager|officer|PC|PCSO|childminder|coach|"
+          r"tutor|mentor|YW|FSW|SW|keyworker|lead)")
+CALLER_INTRO = re.compile(
+    rf"^\W*((hi|hello|morning|afternoon)\W+)?((I'?m|I am|Im|this is|it'?s) )?((a|an|the) )?"
+    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,2}}?{_ROLES}( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
+    rf"\b(I'?m|I am|Im|I work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
+    re.IGNORECASE)
+
+
+def mask_caller(text: str) -> str:
+    """`text` with the caller's own introduction blanked (same length, offsets kept)."""
+    return CALLER_INTRO.sub(lambda m: " " * len(m.group(0)), text)
 
 ENGLISH_COMMON = frozenset(
     "the a an and or but is are was were he she they it his her their him them i we you to of in "
@@ -145,7 +165,7 @@ class IndicatorMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         _rb, rows, automaton = self.plan()
-        text = doc.user_data.get("text") or doc.text  # doc.text re-joins every token
+        text = mask_caller(doc.user_data.get("text") or doc.text)  # doc.text re-joins tokens
         lowered = text.lower()
         starts = _sentence_starts(doc)
         ends = starts[1:] + [len(text)]
