@@ -29,9 +29,10 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"((\d+|two|three|four|five|six|several|a few|some|many) )?(weeks|months|years|month|year)\b|"
     r"\b(since|from) (the )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
-    r"last term|start of (the )?(term|year|school year))\b|"
-    r"\b(\d+|two|three|four|five|six|several|many) months (now|ago)\b|\b(the )?(whole|entire) "
-    r"(school |academic )?(year|term)\b|"
+    r"last term|(start|beginning) of (the )?(term|year|school year))\b|"
+    r"\b(\d+|two|three|four|five|six|several|many) months (now|ago)\b|"
+    r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
+    r"\b(the )?(whole|entire) (school |academic )?(year|term)\b|"
     r"\b(came|arrived|moved)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
     r"april|may|june|july|august|october|november|december|last year|\d{4})\b|"
     r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
@@ -116,9 +117,11 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         add(ind_id, ind.domain, ind.level, m)
 
     # Attendance given as a figure: below 90% is persistent absence, 90-94% occasional.
-    att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?%", text, re.IGNORECASE)
+    # "from 96% to 74%" is read as its latest figure.
+    att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?%(?:[^.?!%\d]{0,20}?\b(?:to|now)\s+"
+                    r"(\d{1,3}(?:\.\d+)?)\s?%)?", text, re.IGNORECASE)
     if att:
-        pct = float(att.group(1))
+        pct = float(att.group(2) or att.group(1))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
         if pct < 90 and "persistent_absence" not in applying:
             add("persistent_absence", "child_development", 3, ev)

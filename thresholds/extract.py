@@ -60,6 +60,7 @@ TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whe
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
+    r",\s*(and )?(no|not|never|nothing)\b|"  # a new negated item starts its own scope
     r",\s*(and |so |then |also )?((he|she|they|it|there|baby|child|mum|dad|\w+ \w+)\s+)?"
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
@@ -113,8 +114,10 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     cut = 0
     for t in TERMINATION.finditer(before):
         cut = t.end()
-    for t in CLAUSE_AFTER_COMMA.finditer(before, cut):
-        cut = t.start() + 1
+    # (searched up to the mention's end: ", no concerns" starts a new item at the mention)
+    for t in CLAUSE_AFTER_COMMA.finditer(text[sent_start:m_end], cut):
+        if t.start() < len(before):
+            cut = t.start() + 1
     scope = before[cut:]
     inside = text[m_start:m_end]
     window = " ".join(scope.split()[-NEGATION_WINDOW_WORDS:])

@@ -40,6 +40,71 @@ def test_a_comma_that_starts_a_new_clause_ends_the_negation():
     assert r["level"] == 4 and "injury_non_mobile_baby" in {i["id"] for i in r["indicators"]}
 
 
+def test_a_negation_that_has_found_its_object_ends_at_the_comma():
+    assert "low_mood" in ids("She hasn't done anything, low mood for months.")
+    assert "injury_mark" not in ids("She hasn't got any bruises, marks or cuts.")
+
+
+def test_a_new_negated_item_after_a_comma_starts_its_own_scope():
+    # "never ... extremist views, no concerns at home": the second "no" is its own item
+    assert "needs_met" in ids("She has never expressed extremist views, no concerns at home.")
+    assert "radicalisation" not in ids("She has never expressed extremist views, no concerns at home.")
+    assert "injury_mark" not in ids("No bruises seen, no marks on his arms.")
+
+
+def test_the_callers_own_introduction_is_not_part_of_the_concern():
+    from thresholds.extract import mask_caller
+
+    for intro, rest in [("Teacher - ", "8yo says her dad hit her with a belt"),
+                        ("I'm a teacher, ", "one of my pupils said her dad hit her"),
+                        ("class teacher here. ", "8yo says dad hit her"),
+                        ("RE teacher: ", "yr 9 boy said dad hit him")]:
+        masked = mask_caller(intro + rest)
+        assert len(masked) == len(intro + rest) and masked.endswith(rest)
+        assert "teacher" not in masked.lower()
+        r = assess({"text": intro + rest, "child_age_years": 8})
+        assert r["level"] == 4 and "lado" not in r["special_routes"], intro
+    # a professional who is the subject is still read as one
+    for text in ["Teacher at his school slapped him, parents told me",
+                 "his PE teacher - he grabbed her by the neck",
+                 "one of our lunchtime supervisors grabbed a 7yo by the wrist"]:
+        assert mask_caller(text) == text
+        assert "lado" in assess({"text": text, "child_age_years": 8})["special_routes"], text
+    # ...but not when they only saw or reported something
+    assert "lado" not in assess({"text": "My colleague saw dad hit him in the car park.",
+                                 "child_age_years": 8})["special_routes"]
+
+
+def test_attendance_read_as_its_latest_figure():
+    assert "persistent_absence" in ids("attendance has gone from 96% to 74% this term")
+    assert "persistent_absence" not in ids("attendance has gone from 74% to 97% this term")
+
+
+def test_private_fostering_needs_28_days():
+    base = "13yo has been living with her mum's friend, who is not related, "
+    for told in ["since the beginning of term, about 6 wks now", "since sept", "for 3 months now",
+                 "for the whole school year"]:
+        r = assess({"text": base + told, "child_age_years": 13})
+        assert "private_fostering" in r["special_routes"], told
+    for told in ["for 2 weeks", "since last weekend"]:
+        r = assess({"text": base + told, "child_age_years": 13})
+        assert "private_fostering" not in r["special_routes"] and r["needs_human_review"], told
+    r = assess({"text": base + "since sept", "child_age_years": 16})
+    assert "private_fostering" not in r["special_routes"]
+
+
+def test_a_route_is_named_alongside_the_level_the_childs_own_needs_set():
+    lado = assess({"text": "A parent says a teacher pushed her son hard against a wall.",
+                   "child_age_years": 9})
+    assert lado["special_routes"] == ["lado"] and lado["level"] == 1
+    harmed = assess({"text": "The nursery worker pinched a 2yo hard, there is a pinch mark on his hand.",
+                     "child_age_years": 2})
+    assert "lado" in harmed["special_routes"] and harmed["level"] == 4
+    prevent = assess({"text": "He watches extremist videos and talks about joining a far-right group.",
+                      "child_age_years": 15})
+    assert prevent["special_routes"] == ["prevent"] and prevent["level"] == 2
+
+
 def test_an_unborn_babys_mother_being_pregnant_is_not_a_teenage_pregnancy():
     calm = assess({"text": "Midwife: 30 weeks pregnant, well supported, attends all appointments.",
                    "unborn": True})

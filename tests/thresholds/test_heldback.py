@@ -5,8 +5,15 @@ or the main vignette suite. First measurements, before any fix they prompted:
 - heldback.yml (45 cases): 78% level agreement, 3 level-4 cases read lower, 5 routes missed;
 - heldback2.yml (40 cases, kept back until the end): 78% agreement, 3 level-4 cases read
   lower (each flagged for human review), 6 routes missed.
-The gaps both showed were then fixed in the rulebook, so these files now guard those
-fixes and are no longer fresh measurements; a new set is needed for that. The targets
+- heldback3.yml (40 cases, written 2026-11-23 after a round of fixes from our own probes):
+  77.5% agreement, 4 level-4 cases read lower (a disabled child's marks, an unaccompanied
+  child, insulin stopped, a nursery worker's pinch), 3 routes missed;
+- heldback4.yml (40 cases, written while set 3's gaps were being fixed, measured once the
+  fixes had landed): 82.5% agreement, no level-4 case read lower, 3 routes missed; 5 of
+  its 7 disagreements read the case higher than the writer.
+Each set's gaps were then fixed in general form (new phrasings, context rules, and for
+sets 3 and 4 the reading that a special route sits alongside the level rather than
+setting it), so these files now guard those fixes and are no longer fresh measurements. The targets
 are the product's: at least 90% level agreement, no level-4 case read as lower, and
 every special route named. Figures are written to reports/heldback*.json.
 """
