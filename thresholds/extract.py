@@ -221,7 +221,7 @@ def _sentence_starts(doc: Doc) -> list[int]:
     if not len(doc):
         return [0]
     arr = doc.to_array([SENT_START, IDX])
-    starts = [int(idx) for flag, idx in arr.tolist() if flag == 1]
+    starts = arr[arr[:, 0] == 1, 1].tolist()  # SENT_START is 1 where a sentence starts
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     return starts

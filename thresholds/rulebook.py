@@ -103,28 +103,38 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     contains at least one string of every set (read from the pattern's parse tree).
     Lets the extractor skip, exactly, a pattern that cannot match this text."""
     def lead(items) -> set[str] | None:
-        items = [(op, av) for op, av in items if op is not sre_c.AT]
-        if not items:
-            return None
-        op, av = items[0]
-        if op is sre_c.LITERAL:
-            lit = ""
-            for op2, av2 in items:
-                if op2 is not sre_c.LITERAL:
-                    break
-                lit += chr(av2).lower()
-            return {lit}
-        if op is sre_c.SUBPATTERN:
-            return lead(list(av[3]))
-        if op is sre_c.BRANCH:
-            out: set[str] = set()
-            for branch in av[1]:
-                got = lead(list(branch))
-                if not got:
-                    return None
-                out |= got
-            return out
-        return None
+        """A set of strings one of which every match of this sequence contains: of the
+        mandatory literal runs, groups, alternations and repeats that yield one, the set
+        whose shortest string is longest (the rarest in ordinary text)."""
+        items = list(items)
+        best: set[str] | None = None
+        i = 0
+        while i < len(items):
+            op, av = items[i]
+            got: set[str] | None = None
+            if op is sre_c.LITERAL:
+                j = i
+                while j < len(items) and items[j][0] is sre_c.LITERAL:
+                    j += 1
+                got, i = {"".join(chr(a).lower() for _, a in items[i:j])}, j - 1
+            elif op is sre_c.SUBPATTERN:
+                got = lead(av[3])
+            elif op is sre_c.BRANCH:
+                out: set[str] = set()
+                for branch in av[1]:
+                    b = lead(branch)
+                    if not b:
+                        out = set()
+                        break
+                    out |= b
+                got = out or None
+            elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+                got = lead(av[2])
+            if got and all(len(x) >= 2 for x in got) and (
+                    best is None or min(map(len, got)) > min(map(len, best))):
+                best = got
+            i += 1
+        return best
 
     try:
         tree = list(sre_parse.parse(spaced(pattern), re.IGNORECASE))
