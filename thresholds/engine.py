@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from .extract import Mention, english_ratio, extract
+from .extract import Mention, english_ratio, extract, unplaced_alarms
 from .rulebook import Rulebook, load_rulebook
 
 MAX_TEXT_CHARS = 100_000
@@ -231,6 +231,16 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         rationale.append(f"{rb.special_routes[r]['title']}.")
 
     # Could the text be read with confidence?
+    for f in found:
+        ind = rb.indicators.get(f["id"])
+        if ind and ind.review:
+            review_reasons.append(f"{ind.descriptor}: an advisor should check this case.")
+    if level < 4 and not emergency:
+        missed = unplaced_alarms(text, rb, mentions)
+        if missed:
+            words = ", ".join(f"\u201c{w}\u201d" for w in missed[:4])
+            review_reasons.append(f"The text mentions {words}, which the rules did not place; "
+                                  "an advisor should read it in case this is more serious.")
     share, nwords = english_ratio(text)
     substantive = [f for f in found if f["level"] >= 2]
     if nwords >= 4 and share < 0.12:

@@ -29,7 +29,10 @@ from .spelling import speller
 # Cues: kept short and explicit, so each decision can be explained.
 NEGATION = re.compile(
     r"\b(no|not|never|without|denies|denied|deny|nor|none|neither|n't|no sign(s)? of|"
-    r"no evidence of|ruled out|free of|nothing to suggest)\b|n't\b", re.IGNORECASE)
+    r"no evidence of|ruled out|free of|nothing to suggest|"
+    # typed without the apostrophe
+    r"didnt|doesnt|dont|isnt|wasnt|hasnt|havent|hadnt|wont|cant|couldnt|wouldnt|arent|werent)\b|"
+    r"n't\b", re.IGNORECASE)
 PSEUDO_NEGATION = re.compile(
     r"\b(not only|no doubt|didn'?t mean to|not sure (if|whether|why)|no longer|not just|"
     r"can'?t (explain|say)|won'?t (explain|say)|would(n'?t| not) (explain|say)|"
@@ -65,6 +68,7 @@ CLAUSE_AFTER_COMMA = re.compile(
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
 NEGATION_WINDOW_WORDS = 5
+HISTORY_WINDOW_WORDS = 8
 # The caller saying who they are ("Teacher - ...", "I'm a school nurse, ...") is not a
 # person in the concern: masked before matching, so a teacher who calls about a parent
 # is not read as an allegation against a teacher.
@@ -129,7 +133,9 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
-    if HISTORICAL.search(scope) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]):
+    # A past-time cue reaches a few words ("used to mind her"), not a whole long clause.
+    near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])
+    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]):
         return "historical"
     if OTHER_PERSON_BEFORE.search(scope) or OTHER_PERSON_AFTER.search(tail):
         return "other_person"
@@ -251,6 +257,28 @@ def extract(text: str, rb: Rulebook) -> list[Mention]:
     for m in mentions:
         a, b = edits.back(m.start), edits.back(m.end, end=True)
         out.append(Mention(m.indicator_id, a, b, text[a:b], m.context))
+    return out
+
+
+SENTENCE_END = re.compile(r"[.?!\n]")
+
+
+def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[str]:
+    """Alarm words (the rulebook's `alarm_words`) that no mention covers and that are not
+    negated, hypothetical or about a parent's childhood: what the rules may have missed."""
+    covered = [(m.start, m.end) for m in mentions]
+    out: list[str] = []
+    for rx in rb.alarm_words:
+        for a in rx.finditer(text):
+            if any(s <= a.start() < e for s, e in covered):
+                continue
+            ends = [e.end() for e in SENTENCE_END.finditer(text, 0, a.start())]
+            ctx = _context_for(text, ends[-1] if ends else 0, a.start(), a.end(), check_inside=False)
+            if ctx in ("negated", "hypothetical", "other_person"):
+                continue
+            word = a.group(0).strip(" '\"‘’“”").lower()
+            if word not in out:
+                out.append(word)
     return out
 
 

@@ -25,7 +25,7 @@ CONTEXTS = ("negated", "hypothetical", "historical", "other_person")
 OVERRIDES = ("immediate_danger", "injury_non_mobile_baby", "sexual_activity_under_13",
              "homeless_16_17", "pre_birth_concern")
 INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "patterns", "questions",
-                    "route", "emergency", "context_exempt"}
+                    "route", "emergency", "context_exempt", "review"}
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
@@ -181,6 +181,7 @@ class Indicator:
     route: str | None = None
     emergency: bool = False
     context_exempt: frozenset[str] = frozenset()
+    review: bool = False  # an advisor always checks a case where this is found
     # Per pattern: sets of literals; one of each set must be in the text for it to match.
     gates: tuple[tuple[frozenset[str], ...], ...] = ()
 
@@ -202,6 +203,7 @@ class Rulebook:
     emergency_recommendation: str = "emergency_999"
     unrecognised_level: int = 2
     spelling: tuple[str, ...] = ()
+    alarm_words: tuple[re.Pattern, ...] = ()
     raw: dict = field(default_factory=dict, repr=False)
 
     # -- accessors used by the chat and the pages ----------------------------------
@@ -346,6 +348,8 @@ def check(path: str | Path) -> list[str]:
         route = ind.get("route")
         if route is not None and route not in ROUTES:
             add(fields["route"][1], f"indicator '{iid}': unknown special route '{route}'")
+        if "review" in fields and not isinstance(ind.get("review"), bool):
+            add(fields["review"][1], f"indicator '{iid}': review must be true or false")
         for c in ind.get("context_exempt") or []:
             if c not in CONTEXTS:
                 add(fields["context_exempt"][1], f"indicator '{iid}': unknown context '{c}'")
@@ -433,6 +437,20 @@ def check(path: str | Path) -> list[str]:
             for w in spelling:
                 if not isinstance(w, str) or not re.fullmatch(r"[a-z]{5,}", w):
                     add(snode, f"spelling: {w!r} must be a lower-case word of five letters or more")
+    alarms = data.get("alarm_words")
+    if alarms is not None:
+        anode = top.get("alarm_words", (root, root))[1]
+        if not isinstance(alarms, list):
+            add(anode, "'alarm_words' must be a list of patterns")
+        for i, pat in enumerate(alarms if isinstance(alarms, list) else []):
+            where = anode.value[i] if isinstance(anode, yaml.SequenceNode) else anode
+            if not isinstance(pat, str) or not pat.strip():
+                add(where, "alarm_words: an entry must be a non-empty pattern")
+                continue
+            try:
+                re.compile(spaced(pat))
+            except re.error as exc:
+                add(where, f"alarm_words: pattern does not compile: {exc}")
     for c in data.get("combinations") or []:
         if (c or {}).get("raise_to") not in (2, 3, 4):
             add(top.get("combinations", (root,))[0], f"combination '{(c or {}).get('id')}': raise_to must be 2 to 4")
@@ -454,6 +472,7 @@ def load(path: str | Path) -> Rulebook:
             questions=tuple(i.get("questions") or ()), subdomain=i.get("subdomain"),
             route=i.get("route"), emergency=bool(i.get("emergency")),
             context_exempt=frozenset(i.get("context_exempt") or ()),
+            review=bool(i.get("review")),
             gates=tuple(required_literals(p) for p in i["patterns"]))
     return Rulebook(
         name=str(data["name"]), version=str(data["version"]),
@@ -464,7 +483,8 @@ def load(path: str | Path) -> Rulebook:
         outcomes=data["outcomes"], contacts={k: str(v) for k, v in data["contacts"].items()},
         emergency_recommendation=data.get("emergency_recommendation", "emergency_999"),
         unrecognised_level=int(data.get("unrecognised_level", 2)),
-        spelling=tuple(data.get("spelling") or ()), raw=data)
+        spelling=tuple(data.get("spelling") or ()),
+        alarm_words=tuple(compile_pattern(p) for p in data.get("alarm_words") or ()), raw=data)
 
 
 @lru_cache(maxsize=8)

@@ -372,3 +372,53 @@ def test_validator_checks_the_ordinary_injury_rule(tmp_path):
     assert any("ordinary_injury names unknown indicator 'no_such_thing'" in p for p in problems)
     line = next(i for i, l in enumerate(src.splitlines(), 1) if l.startswith("ordinary_injury:"))
     assert any(f":{line + 1}:" in p or f":{line}:" in p for p in problems), problems
+
+
+def test_an_alarm_word_the_rules_did_not_place_raises_review():
+    # nothing recognised would have made this level 1 with no review
+    text = ("Seeing her about acne; she told me her friend's 'boyfriend' keeps asking her for "
+            "nudes, otherwise no worries, doing well at school.")
+    r = assess({"text": text, "child_age_years": 13})
+    assert r["needs_human_review"] and any("nudes" in x for x in r["rationale"]), r
+    # the same word negated, or already placed by a rule, is not an alarm
+    calm = assess({"text": "No worries, doing well at school, never any talk of nudes.",
+                   "child_age_years": 13})
+    assert not any("did not place" in x for x in calm["rationale"])
+    placed = assess({"text": "She told me her dad hits her.", "child_age_years": 9})
+    assert placed["level"] == 4 and not any("did not place" in x for x in placed["rationale"])
+
+
+def test_an_indicator_marked_review_always_raises_review():
+    r = assess({"text": "Mum had FGM as a child; she is firmly against it, daughter thriving.",
+                "child_age_years": 6})
+    assert "fgm_mentioned" in {i["id"] for i in r["indicators"]}
+    assert r["needs_human_review"] and r["level"] >= 2 and "police_fgm" not in r["special_routes"]
+    risk = assess({"text": "Worried about FGM: mum is taking her abroad for a ceremony this summer.",
+                   "child_age_years": 7})
+    assert risk["level"] == 4
+
+
+def test_negation_typed_without_an_apostrophe():
+    assert "injury_mark" not in ids("She didnt have any bruises.")
+    assert "injury_mark" in ids("She didnt say, but there is a bruise on her arm.")
+
+
+def test_a_past_time_cue_reaches_only_nearby_words():
+    assert "domestic_abuse" not in ids("Years ago there was domestic abuse.")
+    found = ids("A girl I used to teach is now staying with her best friend's family and has "
+                "started going missing most weekends.")
+    assert "regular_missing" in found
+
+
+def test_validator_checks_alarm_words_and_review(tmp_path):
+    src = DEFAULT.read_text()
+    src = src.replace("alarm_words:\n  - ", "alarm_words:\n  - \"(unclosed\"\n  - ", 1)
+    src = src.replace("    review: true\n    descriptor: FGM", "    review: sometimes\n    descriptor: FGM", 1)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(src)
+    problems = check(bad)
+    lines = src.splitlines()
+    alarm_line = next(i for i, l in enumerate(lines, 1) if l.startswith("  - \"(unclosed"))
+    review_line = next(i for i, l in enumerate(lines, 1) if "review: sometimes" in l)
+    assert any(f":{alarm_line}:" in p and "alarm_words" in p for p in problems), problems
+    assert any(f":{review_line}:" in p and "review must be true or false" in p for p in problems), problems

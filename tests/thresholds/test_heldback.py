@@ -10,9 +10,17 @@ or the main vignette suite. First measurements, before any fix they prompted:
   child, insulin stopped, a nursery worker's pinch), 3 routes missed;
 - heldback4.yml (40 cases, written while set 3's gaps were being fixed, measured once the
   fixes had landed): 82.5% agreement, no level-4 case read lower, 3 routes missed; 5 of
-  its 7 disagreements read the case higher than the writer.
+  its 7 disagreements read the case higher than the writer;
+- heldback5.yml (40 cases, written once set 4's fixes had landed): 70% agreement, 3 level-4
+  cases read lower (a suicide plan told through stockpiled tablets and a chosen date, a
+  friend of 12 pregnant by an adult, a coach grooming a boy), 2 of them flagged for review;
+  2 routes missed.
+Fresh sets have so far agreed 70-82.5% on first reading: the target of 90% is not met on
+text the rules have not seen. The engine's answer to that is to say when it is unsure:
+text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
+placed, raises human review rather than passing as a confident low level.
 Each set's gaps were then fixed in general form (new phrasings, context rules, and for
-sets 3 and 4 the reading that a special route sits alongside the level rather than
+sets 3 to 5 the reading that a special route sits alongside the level rather than
 setting it), so these files now guard those fixes and are no longer fresh measurements. The targets
 are the product's: at least 90% level agreement, no level-4 case read as lower, and
 every special route named. Figures are written to reports/heldback*.json.
@@ -36,7 +44,7 @@ REPORTS = HERE.parent.parent / "reports"
 
 def measure(path: Path) -> dict:
     cases = yaml.safe_load(path.read_text())
-    agree, missed_l4, missed_routes, disagreements = 0, [], [], []
+    agree, missed_l4, unflagged_l4, missed_routes, disagreements = 0, [], [], [], []
     for v in cases:
         r = assess({k: v[k] for k in CASE_KEYS if k in v})
         if r["level"] == v["level"]:
@@ -46,12 +54,15 @@ def measure(path: Path) -> dict:
                                   "recommendation": r["recommendation"]})
         if v["level"] == 4 and r["level"] < 4:
             missed_l4.append(v["id"])
+            if not r["needs_human_review"]:
+                unflagged_l4.append(v["id"])
         if v.get("rec") == "emergency_999" and r["recommendation"] != "emergency_999":
             missed_l4.append(v["id"] + " (999)")
         if not set(v.get("routes") or []) <= set(r["special_routes"]):
             missed_routes.append(v["id"])
     return {"file": path.name, "cases": len(cases), "level_agreement": round(agree / len(cases), 3),
-            "missed_level_4": missed_l4, "missed_routes": missed_routes,
+            "missed_level_4": missed_l4, "missed_level_4_without_review": unflagged_l4,
+            "missed_routes": missed_routes,
             "disagreements": disagreements}
 
 
