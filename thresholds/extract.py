@@ -266,6 +266,9 @@ SENTENCE_END = re.compile(r"[.?!\n]")
 def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[str]:
     """Alarm words (the rulebook's `alarm_words`) that no mention covers and that are not
     negated, hypothetical or about a parent's childhood: what the rules may have missed."""
+    lowered = text.lower()
+    if not all(any(lit in lowered for lit in options) for options in rb.alarm_gate):
+        return []  # the usual case: no alarm word anywhere
     covered = [(m.start, m.end) for m in mentions]
     out: list[str] = []
     for rx in rb.alarm_words:

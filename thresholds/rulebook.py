@@ -203,7 +203,8 @@ class Rulebook:
     emergency_recommendation: str = "emergency_999"
     unrecognised_level: int = 2
     spelling: tuple[str, ...] = ()
-    alarm_words: tuple[re.Pattern, ...] = ()
+    alarm_words: tuple[re.Pattern, ...] = ()  # all of them as one pattern
+    alarm_gate: tuple[frozenset[str], ...] = ()  # one string of each set is in any match
     raw: dict = field(default_factory=dict, repr=False)
 
     # -- accessors used by the chat and the pages ----------------------------------
@@ -484,7 +485,13 @@ def load(path: str | Path) -> Rulebook:
         emergency_recommendation=data.get("emergency_recommendation", "emergency_999"),
         unrecognised_level=int(data.get("unrecognised_level", 2)),
         spelling=tuple(data.get("spelling") or ()),
-        alarm_words=tuple(compile_pattern(p) for p in data.get("alarm_words") or ()), raw=data)
+        # one pass over the text for all of them
+        alarm_words=(compile_pattern(_alarms(data)),) if data.get("alarm_words") else (),
+        alarm_gate=required_literals(_alarms(data)) if data.get("alarm_words") else (), raw=data)
+
+
+def _alarms(data: dict) -> str:
+    return "|".join(f"(?:{p})" for p in data["alarm_words"])
 
 
 @lru_cache(maxsize=8)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z]{5,}")
 _CACHE: dict[frozenset, dict[str, str | None]] = {}  # per spelling list: word -> correction
+_UNSEEN = object()
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +89,14 @@ class Speller:
     def correct(self, text: str) -> tuple[str, Edits | None]:
         if not self.targets:
             return text, None
-        fixes = {w: f for w in set(WORD.findall(text)) if (f := self.suggest(w)) is not None}
+        cache = _CACHE.setdefault(self.targets, {})
+        fixes = {}
+        for w in set(WORD.findall(text)):
+            f = cache.get(w.lower(), _UNSEEN)
+            if f is _UNSEEN:
+                f = self.suggest(w)
+            if f is not None:
+                fixes[w] = f
         if not fixes:  # the usual case: nothing to correct, one scan of the text
             return text, None
         pieces: list[str] = []
