@@ -57,9 +57,10 @@ OTHER_PERSON_AFTER = re.compile(
     r"^[^.?!;]{0,20}?\b(as (a child|children|a teenager|a young (girl|boy|person))|"
     r"when (she|he|mum|dad) was (a child|young|growing up|a teenager|little)|"
     r"in (her|his) (own )?childhood)\b", re.IGNORECASE)
-# "hasn't done anything, low mood": a negation that has found its object ends at the comma.
+# "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
+# found its object or its verb ends at the comma.
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"
-                         r"\b(anything|anyone|at all)( else)?\s*,", re.IGNORECASE)
+                         r"\b(anything|anyone|at all|seen|noted|found|observed|evident)( else)?\s*,", re.IGNORECASE)
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(

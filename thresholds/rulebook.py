@@ -364,7 +364,7 @@ def check(path: str | Path) -> list[str]:
                     add(pn, f"indicator '{iid}': empty pattern")
                     continue
                 try:
-                    rx = re.compile(pat, re.IGNORECASE)
+                    rx = compile_pattern(pat)  # exactly as the engine will
                 except re.error as exc:
                     add(pn, f"indicator '{iid}': pattern does not compile: {exc}")
                     continue

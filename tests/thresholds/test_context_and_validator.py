@@ -422,3 +422,16 @@ def test_validator_checks_alarm_words_and_review(tmp_path):
     review_line = next(i for i, l in enumerate(lines, 1) if "review: sometimes" in l)
     assert any(f":{alarm_line}:" in p and "alarm_words" in p for p in problems), problems
     assert any(f":{review_line}:" in p and "review must be true or false" in p for p in problems), problems
+
+
+def test_validator_compiles_patterns_exactly_as_the_engine_does(tmp_path):
+    # a space becomes "any white space", so a space inside a look-behind cannot compile
+    src = DEFAULT.read_text().replace(
+        'patterns: ["\\\\bFII\\\\b', 'patterns: ["(?<!mum says )\\\\bFII\\\\b', 1)
+    src = src.replace('      - "\\\\bfabricated (or induced )?illness',
+                      '      - "(?<!mum says )\\\\bfabricated (or induced )?illness', 1)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(src)
+    line = next(i for i, l in enumerate(src.splitlines(), 1) if "(?<!mum says )" in l)
+    problems = check(bad)
+    assert any(f":{line}:" in p and "does not compile" in p for p in problems), problems
