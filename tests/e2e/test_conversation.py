@@ -90,7 +90,8 @@ SCENARIOS = [
     Scenario(
         name="radicalisation: Prevent", role="teacher", age="15",
         concern=["He has been watching extremist videos and talks about joining a far-right group."],
-        expect_routes=["prevent"], expect_min_level=3,
+        # the route carries the radicalisation risk; the level is the child's other needs
+        expect_routes=["prevent"], expect_level=2,
     ),
     Scenario(
         name="private fostering", role="school_nurse", age="12",
@@ -151,7 +152,8 @@ SCENARIOS = [
     Scenario(
         name="teaching assistant messaging a pupil: LADO", role="teacher", age="14",
         concern=["A teaching assistant has been messaging a Year 9 girl on Snapchat late at night."],
-        expect_routes=["lado"], expect_min_level=3,
+        # the LADO route sits alongside the level; no harm to the child is described
+        expect_routes=["lado"], expect_level=1,
     ),
 ]
 
