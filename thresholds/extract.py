@@ -261,9 +261,6 @@ def extract(text: str, rb: Rulebook) -> list[Mention]:
     return out
 
 
-SENTENCE_END = re.compile(r"[.?!\n]")
-
-
 def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[str]:
     """Alarm words (the rulebook's `alarm_words`) that no mention covers and that are not
     negated, hypothetical or about a parent's childhood: what the rules may have missed."""
@@ -276,8 +273,8 @@ def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[st
         for a in rx.finditer(text):
             if any(s <= a.start() < e for s, e in covered):
                 continue
-            ends = [e.end() for e in SENTENCE_END.finditer(text, 0, a.start())]
-            ctx = _context_for(text, ends[-1] if ends else 0, a.start(), a.end(), check_inside=False)
+            sent_start = max(text.rfind(c, 0, a.start()) for c in ".?!\n") + 1
+            ctx = _context_for(text, sent_start, a.start(), a.end(), check_inside=False)
             if ctx in ("negated", "hypothetical", "other_person"):
                 continue
             word = a.group(0).strip(" '\"‘’“”").lower()
