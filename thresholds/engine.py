@@ -32,6 +32,8 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"last term|(start|beginning) of (the )?(term|year|school year))\b|"
     r"\b(\d+|two|three|four|five|six|several|many) months (now|ago)\b|"
     r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
+    r"\bbeen (here|there|with (them|her|him)) (for )?(about |nearly |over )?([4-9]|\d\d|four|five|six|seven|"
+    r"eight) (weeks|wks)\b|"
     r"\b(the )?(whole|entire) (\w+ )?(year|term)\b|\b(about|around|nearly|over|almost) ([4-9]|\d\d) "
     r"(weeks|wks)\b|"
     r"\b(came|arrived|moved)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
@@ -119,8 +121,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
 
     # Attendance given as a figure: below 90% is persistent absence, 90-94% occasional.
     # "from 96% to 74%" is read as its latest figure.
-    att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?%(?:[^.?!%\d]{0,20}?\b(?:to|now)\s+"
-                    r"(\d{1,3}(?:\.\d+)?)\s?%)?", text, re.IGNORECASE)
+    att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
+                    r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?", text, re.IGNORECASE)
     if att:
         pct = float(att.group(2) or att.group(1))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)

@@ -40,6 +40,9 @@ PSEUDO_NEGATION = re.compile(
 HYPOTHETICAL = re.compile(
     r"\b(if|what if|in case|hypothetical(ly)?|supposing|suppose|would you|should (he|she|they) ever|"
     r"in the event)\b", re.IGNORECASE)
+# Inside a match only a clear conditional counts ("said if he ever hit her"), not any "if".
+HYPOTHETICAL_INSIDE = re.compile(r"\b(if|what if|supposing)\s+\w+\s+(ever|were to|was to|would)\b",
+                                 re.IGNORECASE)
 HISTORICAL = re.compile(
     r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
@@ -127,10 +130,12 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     inside = text[m_start:m_end]
     window = " ".join(scope.split()[-NEGATION_WINDOW_WORDS:])
     clean_window = PSEUDO_NEGATION.sub(" ", window)
-    clean_inside = PSEUDO_NEGATION.sub(" ", inside)
+    # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
+    # negate the main clause
+    clean_inside = PSEUDO_NEGATION.sub(" ", re.sub(r"\([^()]*\)", " ", inside))
     if NEGATION.search(clean_window) or (check_inside and NEGATION.search(clean_inside)):
         return "negated"
-    if HYPOTHETICAL.search(scope):
+    if HYPOTHETICAL.search(scope) or (check_inside and HYPOTHETICAL_INSIDE.search(inside)):
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]

@@ -376,10 +376,11 @@ def test_validator_checks_the_ordinary_injury_rule(tmp_path):
 
 def test_an_alarm_word_the_rules_did_not_place_raises_review():
     # nothing recognised would have made this level 1 with no review
-    text = ("Seeing her about acne; she told me her friend's 'boyfriend' keeps asking her for "
-            "nudes, otherwise no worries, doing well at school.")
+    text = ("Seeing her about acne; she mentioned a man at the park who showed her a knife, "
+            "otherwise no worries, doing well at school.")
     r = assess({"text": text, "child_age_years": 13})
-    assert r["needs_human_review"] and any("nudes" in x for x in r["rationale"]), r
+    assert r["level"] < 4 and r["needs_human_review"], r
+    assert any("knife" in x and "did not place" in x for x in r["rationale"]), r
     # the same word negated, or already placed by a rule, is not an alarm
     calm = assess({"text": "No worries, doing well at school, never any talk of nudes.",
                    "child_age_years": 13})

@@ -18,13 +18,16 @@ or the main vignette suite. First measurements, before any fix they prompted:
 - heldback6.yml (40 cases, written once set 5's fixes and the alarm-word review had
   landed): 77.5% agreement, 2 level-4 cases read lower (suspected FII told as seizures no
   one has witnessed, flagged for review; a trafficked child doing a family's housework,
-  read as private fostering at level 1 and not flagged), 3 routes missed.
+  read as private fostering at level 1 and not flagged), 3 routes missed;
+- heldback7.yml (40 cases, written once set 6's fixes had landed): 75% agreement, 1
+  level-4 case read lower (a coach grooming a boy, named for the LADO and flagged for
+  review), 3 routes missed.
 Fresh sets have so far agreed 70-82.5% on first reading: the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
 Each set's gaps were then fixed in general form (new phrasings, context rules, and for
-sets 3 to 6 the reading that a special route sits alongside the level rather than
+sets 3 to 7 the reading that a special route sits alongside the level rather than
 setting it), so these files now guard those fixes and are no longer fresh measurements. The targets
 are the product's: at least 90% level agreement, no level-4 case read as lower, and
 every special route named. Figures are written to reports/heldback*.json.
