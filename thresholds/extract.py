@@ -161,8 +161,9 @@ class IndicatorMatcher:
         self._plan: tuple | None = None
 
     def plan(self) -> tuple:
-        """(indicator, pattern, gate) for every pattern, and an Aho-Corasick automaton
-        of every gate literal, built once per rulebook."""
+        """(indicator, pattern, gate) for every pattern, an Aho-Corasick automaton of every
+        gate literal, and for each literal the (pattern, gate set) pairs it belongs to,
+        built once per rulebook."""
         if self._plan is None or self._plan[0] is not self.rulebook:
             rb = self.rulebook
             rows = []
@@ -171,15 +172,21 @@ class IndicatorMatcher:
                     rows.append((ind, rx, tuple(tuple(sorted(o)) for o in gate),
                                  not spells_out_negation(rx.pattern)))
             automaton = ahocorasick.Automaton()
-            for lit in sorted({lit for _, _, g, _ in rows for o in g for lit in o}):
+            owners: dict[str, list[tuple[int, int]]] = {}
+            for r, (_, _, gate, _) in enumerate(rows):
+                for si, options in enumerate(gate):
+                    for lit in options:
+                        owners.setdefault(lit, []).append((r, si))
+            for lit in sorted(owners):
                 automaton.add_word(lit, lit)
             if len(automaton):
                 automaton.make_automaton()
-            self._plan = (rb, rows, automaton)
+            ungated = tuple(r for r, (_, _, gate, _) in enumerate(rows) if not gate)
+            self._plan = (rb, rows, automaton, owners, ungated)
         return self._plan
 
     def __call__(self, doc: Doc) -> Doc:
-        _rb, rows, automaton = self.plan()
+        _rb, rows, automaton, owners, ungated = self.plan()
         text = mask_caller(doc.user_data.get("text") or doc.text)  # doc.text re-joins tokens
         lowered = text.lower()
         starts = _sentence_starts(doc)
@@ -192,19 +199,20 @@ class IndicatorMatcher:
         if len(automaton):
             for end_at, lit in automaton.iter(lowered):
                 where.setdefault(lit, set()).add(bisect_right(starts, end_at - len(lit) + 1) - 1)
-        empty: frozenset[int] = frozenset()
+        # Exact pre-filter: a pattern matches within one sentence, so it can only match
+        # in sentences that hold a literal from every one of its gate sets. Only the
+        # literals present are visited: per pattern, the sentences each gate set allows.
+        allowed: dict[int, dict[int, set[int]]] = {}
+        for lit, sentences in where.items():
+            for r, si in owners[lit]:
+                allowed.setdefault(r, {}).setdefault(si, set()).update(sentences)
         mentions: list[Mention] = []
-        for ind, rx, gate, check_inside in rows:
-            # Exact pre-filter: a pattern matches within one sentence, so it can only
-            # match in sentences that hold a literal from every one of its gate sets.
+        for r in sorted(set(ungated) | {r for r, sets in allowed.items()
+                                        if len(sets) == len(rows[r][2])}):
+            ind, rx, gate, check_inside = rows[r]
             candidates = everywhere
-            for options in gate:
-                found: set[int] = set()
-                for lit in options:
-                    found |= where.get(lit, empty)
-                candidates = candidates & found
-                if not candidates:
-                    break
+            for sentences in allowed.get(r, {}).values():
+                candidates = candidates & sentences
             if not candidates:
                 continue
             spans: list[list[int]] = []  # runs of neighbouring candidate sentences

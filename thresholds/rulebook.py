@@ -35,6 +35,7 @@ def spaced(pattern: str) -> str:
     return re.sub(r" \?(?![?+])", r"\\s*", pattern).replace(" ", r"\s+")
 
 
+@lru_cache(maxsize=4096)  # the validator and the loader compile the same patterns
 def compile_pattern(pattern: str) -> re.Pattern:
     """A rulebook pattern as a case-insensitive regex, spaced as `spaced` says."""
     source = spaced(pattern)
@@ -98,6 +99,7 @@ def first_letters(source: str) -> set[str] | None:
     return None if empty or not got else got
 
 
+@lru_cache(maxsize=4096)
 def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     """Sets of strings such that, wherever `pattern` matches, the lower-cased text
     contains at least one string of every set (read from the pattern's parse tree).
@@ -237,9 +239,12 @@ def _line(node: yaml.Node | None) -> int:
     return node.start_mark.line + 1 if node is not None else 0
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
+
+
 def _to_python_with_lines(node: yaml.Node) -> Any:
-    """Plain Python data, plus a parallel map of where each mapping key was defined."""
-    return yaml.safe_load(yaml.serialize(node))
+    """Plain Python data built from a composed node (whose nodes keep their lines)."""
+    return yaml.SafeLoader("").construct_document(node)
 
 
 def _key_nodes(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -256,7 +261,7 @@ def check(path: str | Path) -> list[str]:
     except OSError as exc:
         return [f"{path}: cannot read: {exc.strerror or exc}"]
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -323,7 +328,7 @@ def check(path: str | Path) -> list[str]:
         add(inode, "'indicators' must be a list")
     for item in (inode.value if isinstance(inode, yaml.SequenceNode) else []):
         fields = _key_nodes(item)
-        ind = yaml.safe_load(yaml.serialize(item)) or {}
+        ind = _to_python_with_lines(item) or {}
         iid = ind.get("id", "?")
         for f in REQUIRED_INDICATOR_FIELDS:
             if f not in fields:
@@ -464,7 +469,7 @@ def load(path: str | Path) -> Rulebook:
     problems = check(path)
     if problems:
         raise RulebookError(problems)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     indicators = {}
     for i in data["indicators"]:
         indicators[i["id"]] = Indicator(
