@@ -85,7 +85,7 @@ _ROLES = (r"(class |form |PE |deputy |head |assistant |senior |community |school
 CALLER_INTRO = re.compile(
     rf"^\W*((hi|hello|morning|afternoon)\W+)?((I'?m|I am|Im|this is|it'?s) )?((a|an|the) )?"
     rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,2}}?{_ROLES}( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
-    rf"\b(I'?m|I am|Im|I work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
+    rf"(?=[Ii])\b(I'?m|I am|Im|I work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
     re.IGNORECASE)
 
 
@@ -196,9 +196,10 @@ class IndicatorMatcher:
         everywhere = frozenset(range(len(starts)))
         # Which sentences hold each gate literal: one pass over the text for all of them.
         where: dict[str, set[int]] = {}
-        if len(automaton):
-            for end_at, lit in automaton.iter(lowered):
-                where.setdefault(lit, set()).add(bisect_right(starts, end_at - len(lit) + 1) - 1)
+        if len(automaton):  # a literal across a sentence break cannot serve a match
+            for k, (a, b) in enumerate(zip(starts, ends)):
+                for _end, lit in automaton.iter(lowered, a, b):
+                    where.setdefault(lit, set()).add(k)
         # Exact pre-filter: a pattern matches within one sentence, so it can only match
         # in sentences that hold a literal from every one of its gate sets. Only the
         # literals present are visited: per pattern, the sentences each gate set allows.
