@@ -99,6 +99,19 @@ def first_letters(source: str) -> set[str] | None:
     return None if empty or not got else got
 
 
+# Words so common in what callers write that a gate on them filters little: a set holding
+# one is ranked as if it were one letter long (speed only; every gate stays exact).
+_FREQUENT = frozenset(
+    "the and her his him she has had have was were are with for you they them their this that "
+    "out about all not day days one our but said says home mum dad from who when what into "
+    "school class time things over always often late nursery well good very really just been "
+    "some more make made doing does going come came back after before there here then".split())
+
+
+def _rarity(options: set[str] | frozenset[str]) -> int:
+    return min(1 if x in _FREQUENT or len(x) < 3 else len(x) for x in options)
+
+
 @lru_cache(maxsize=4096)
 def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     """Sets of strings such that, wherever `pattern` matches, the lower-cased text
@@ -133,7 +146,7 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
             elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
                 got = lead(av[2])
             if got and all(len(x) >= 2 for x in got) and (
-                    best is None or min(map(len, got)) > min(map(len, best))):
+                    best is None or _rarity(got) > _rarity(best)):
                 best = got
             i += 1
         return best
