@@ -279,21 +279,21 @@ def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[st
     """Alarm words (the rulebook's `alarm_words`) that no mention covers and that are not
     negated, hypothetical or about a parent's childhood: what the rules may have missed."""
     lowered = text.lower()
-    if not all(any(lit in lowered for lit in options) for options in rb.alarm_gate):
+    if rb.alarm_pattern is None or not all(any(lit in lowered for lit in options)
+                                           for options in rb.alarm_gate):
         return []  # the usual case: no alarm word anywhere
     covered = [(m.start, m.end) for m in mentions]
     out: list[str] = []
-    for rx in rb.alarm_words:
-        for a in rx.finditer(text):
-            if any(s <= a.start() < e for s, e in covered):
-                continue
-            sent_start = max(text.rfind(c, 0, a.start()) for c in ".?!\n") + 1
-            ctx = _context_for(text, sent_start, a.start(), a.end(), check_inside=False)
-            if ctx in ("negated", "hypothetical", "other_person"):
-                continue
-            word = a.group(0).strip(" '\"‘’“”").lower()
-            if word not in out:
-                out.append(word)
+    for a in rb.alarm_pattern.finditer(text):
+        if any(s <= a.start() < e for s, e in covered):
+            continue
+        sent_start = max(text.rfind(c, 0, a.start()) for c in ".?!\n") + 1
+        ctx = _context_for(text, sent_start, a.start(), a.end(), check_inside=False)
+        if ctx in ("negated", "hypothetical", "other_person"):
+            continue
+        word = a.group(0).strip(" '\"‘’“”").lower()
+        if word not in out:
+            out.append(word)
     return out
 
 

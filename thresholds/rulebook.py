@@ -120,7 +120,7 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     def lead(items) -> set[str] | None:
         """A set of strings one of which every match of this sequence contains: of the
         mandatory literal runs, groups, alternations and repeats that yield one, the set
-        whose shortest string is longest (the rarest in ordinary text)."""
+        whose commonest string is rarest (see `_rarity`)."""
         items = list(items)
         best: set[str] | None = None
         i = 0
@@ -218,7 +218,7 @@ class Rulebook:
     emergency_recommendation: str = "emergency_999"
     unrecognised_level: int = 2
     spelling: tuple[str, ...] = ()
-    alarm_words: tuple[re.Pattern, ...] = ()  # all of them as one pattern
+    alarm_pattern: re.Pattern | None = None  # every alarm word, as one pattern
     alarm_gate: tuple[frozenset[str], ...] = ()  # one string of each set is in any match
     raw: dict = field(default_factory=dict, repr=False)
 
@@ -255,7 +255,7 @@ def _line(node: yaml.Node | None) -> int:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
 
 
-def _to_python_with_lines(node: yaml.Node) -> Any:
+def _construct(node: yaml.Node) -> Any:
     """Plain Python data built from a composed node (whose nodes keep their lines)."""
     return yaml.SafeLoader("").construct_document(node)
 
@@ -291,7 +291,7 @@ def check(path: str | Path) -> list[str]:
                 "outcomes", "special_routes", "contacts"):
         if key not in top:
             add(root, f"missing top-level field '{key}'")
-    data = _to_python_with_lines(root) or {}
+    data = _construct(root) or {}
 
     # levels
     levels = data.get("levels") or {}
@@ -341,7 +341,7 @@ def check(path: str | Path) -> list[str]:
         add(inode, "'indicators' must be a list")
     for item in (inode.value if isinstance(inode, yaml.SequenceNode) else []):
         fields = _key_nodes(item)
-        ind = _to_python_with_lines(item) or {}
+        ind = _construct(item) or {}
         iid = ind.get("id", "?")
         for f in REQUIRED_INDICATOR_FIELDS:
             if f not in fields:
@@ -467,7 +467,7 @@ def check(path: str | Path) -> list[str]:
                 add(where, "alarm_words: an entry must be a non-empty pattern")
                 continue
             try:
-                re.compile(spaced(pat))
+                compile_pattern(pat)
             except re.error as exc:
                 add(where, f"alarm_words: pattern does not compile: {exc}")
     for c in data.get("combinations") or []:
@@ -504,7 +504,7 @@ def load(path: str | Path) -> Rulebook:
         unrecognised_level=int(data.get("unrecognised_level", 2)),
         spelling=tuple(data.get("spelling") or ()),
         # one pass over the text for all of them
-        alarm_words=(compile_pattern(_alarms(data)),) if data.get("alarm_words") else (),
+        alarm_pattern=compile_pattern(_alarms(data)) if data.get("alarm_words") else None,
         alarm_gate=required_literals(_alarms(data)) if data.get("alarm_words") else (), raw=data)
 
 
