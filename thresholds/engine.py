@@ -119,12 +119,16 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         ind = rb.indicators[ind_id]
         add(ind_id, ind.domain, ind.level, m)
 
-    # Attendance given as a figure: below 90% is persistent absence, 90-94% occasional.
+    # Attendance given as a figure ("attendance 84%", "down to 71%"): below 90% is
+    # persistent absence, 90-94% occasional.
     # "from 96% to 74%" is read as its latest figure.
     att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
-                    r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?", text, re.IGNORECASE)
+                    r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?|"
+                    # a school-year figure without the word ("down to 71% this year")
+                    r"\b(?:down|dropped|fallen|fell|slipped) to\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
+                    r"(?:year|term|half[- ]term)\b)", text, re.IGNORECASE)
     if att:
-        pct = float(att.group(2) or att.group(1))
+        pct = float(att.group(2) or att.group(1) or att.group(3))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
         if pct < 90 and "persistent_absence" not in applying:
             add("persistent_absence", "child_development", 3, ev)

@@ -22,12 +22,20 @@ or the main vignette suite. First measurements, before any fix they prompted:
 - heldback7.yml (40 cases, written once set 6's fixes had landed): 75% agreement, 1
   level-4 case read lower (a coach grooming a boy, named for the LADO and flagged for
   review), 3 routes missed.
+- fresh/heldback8.yml (40 cases, written once set 7's fixes had landed): 70% agreement, no
+  level-4 case read lower, 2 routes missed. Its clear gaps were fixed (a cousin is not a
+  close relative, "down to 71% this year", a parent in bed most days, staff who "yanked" a
+  child, voices raised at handovers) and three level-3 needs now raise a case to level 4
+  only when they span all three domains. It stands at 80%; the 8 cases left are
+  judgement calls (level 1 or 2 for a closed CP plan, a mother's FGM, tiredness; whether a
+  LADO case or three level-2 needs lift the level) that were not tuned away, so this set
+  asserts the safety targets only and records its agreement.
 Fresh sets have so far agreed 70-82.5% on first reading: the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
 Each set's gaps were then fixed in general form (new phrasings, context rules, and for
-sets 3 to 7 the reading that a special route sits alongside the level rather than
+sets 3 to 8 the reading that a special route sits alongside the level rather than
 setting it), so these files now guard those fixes and are no longer fresh measurements. The targets
 are the product's: at least 90% level agreement, no level-4 case read as lower, and
 every special route named. Figures are written to reports/heldback*.json.
@@ -75,6 +83,21 @@ def measure(path: Path) -> dict:
 
 def test_heldback_files_exist():
     assert FILES, "no held-back vignette files found"
+
+
+FRESH = sorted((HERE / "fresh").glob("heldback*.yml"))
+
+
+@pytest.mark.parametrize("path", FRESH, ids=[p.name for p in FRESH])
+def test_fresh_sets_keep_the_safety_targets(path):
+    """Sets not tuned to 90% agreement: no level-4 case read lower, every route named;
+    agreement is written to reports/ and printed, not asserted."""
+    result = measure(path)
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / f"{path.stem}.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    assert not result["missed_level_4"], result
+    assert not result["missed_routes"], result
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
