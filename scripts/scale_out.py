@@ -105,7 +105,7 @@ def main() -> int:
             Component(f"engine{i + 1}", [str(ENGINE_BIN), "run", "-i", "127.0.0.1", "-p", str(ep),
                                          "--model", str(MODEL), "--endpoints", str(endpoints),
                                          "--credentials", "assistant/credentials.yml",
-                                         "--enable-api", "--auth-token", env["ENGINE_API_TOKEN"]],
+                                         "--enable-api", f"--auth-token={env['ENGINE_API_TOKEN']}"],
                       f"http://127.0.0.1:{ep}/", env),
         ]
     # The first gateway creates the schema and the demo accounts; start it alone first.

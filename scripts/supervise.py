@@ -161,7 +161,7 @@ class Stack:
                  "--model", str(model),
                  "--endpoints", "assistant/endpoints.yml",
                  "--credentials", "assistant/credentials.yml",
-                 "--enable-api", "--auth-token", env["ENGINE_API_TOKEN"]],
+                 "--enable-api", f"--auth-token={env['ENGINE_API_TOKEN']}"],
                 f"http://127.0.0.1:{engine_port}/",
                 env,
             ),
