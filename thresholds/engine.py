@@ -44,6 +44,15 @@ PRIVATE_FOSTERING_DURATION = re.compile(
 FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
                        re.IGNORECASE)
 
+# Attendance given as a figure ("attendance 84%", "from 96% to 74%", "down to 71% this
+# year"); the look-ahead lets the scanner skip positions that cannot start a match.
+ATTENDANCE = re.compile(r"(?=[adfsADFS])(?:"
+                        r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
+                        r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?|"
+                        # a school-year figure without the word ("down to 71% this year")
+                        r"\b(?:down|dropped|fallen|fell|slipped) to\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
+                        r"(?:year|term|half[- ]term)\b))", re.IGNORECASE)
+
 
 class CaseError(ValueError):
     """Bad input: the message says exactly what is wrong."""
@@ -119,14 +128,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         ind = rb.indicators[ind_id]
         add(ind_id, ind.domain, ind.level, m)
 
-    # Attendance given as a figure ("attendance 84%", "down to 71%"): below 90% is
-    # persistent absence, 90-94% occasional.
+    # Attendance as a figure: below 90% is persistent absence, 90-94% occasional;
     # "from 96% to 74%" is read as its latest figure.
-    att = re.search(r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
-                    r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?|"
-                    # a school-year figure without the word ("down to 71% this year")
-                    r"\b(?:down|dropped|fallen|fell|slipped) to\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
-                    r"(?:year|term|half[- ]term)\b)", text, re.IGNORECASE)
+    att = ATTENDANCE.search(text)
     if att:
         pct = float(att.group(2) or att.group(1) or att.group(3))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
@@ -159,7 +163,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     nm = ov.get("injury_non_mobile_baby")
     if nm:
         injuries = [f for f in found if f["id"] in nm["injury_indicators"]]
-        not_mobile_text = any(re.search(p, text, re.IGNORECASE) for p in nm["not_mobile_patterns"])
+        not_mobile_text = bool(injuries) and any(re.search(p, text, re.IGNORECASE)
+                                                 for p in nm["not_mobile_patterns"])
         mobile = case.get("mobile")
         baby_not_mobile = (mobile is False or not_mobile_text or
                            (mobile is None and age is not None and age < nm["not_mobile_below_years"]))

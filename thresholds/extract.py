@@ -23,7 +23,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .rulebook import Rulebook
+from .rulebook import Rulebook, _rarity
 from .spelling import speller
 
 # Cues: kept short and explicit, so each decision can be explained.
@@ -71,6 +71,7 @@ CLAUSE_AFTER_COMMA = re.compile(
     r",\s*(and |so |then |also )?((he|she|they|it|there|baby|child|mum|dad|\w+ \w+)\s+)?"
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
+BRACKETED = re.compile(r"\([^()]*\)")
 NEGATION_WINDOW_WORDS = 5
 HISTORY_WINDOW_WORDS = 8
 # The caller saying who they are ("Teacher - ...", "I'm a school nurse, ...") is not a
@@ -129,11 +130,13 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     scope = before[cut:]
     inside = text[m_start:m_end]
     window = " ".join(scope.split()[-NEGATION_WINDOW_WORDS:])
-    clean_window = PSEUDO_NEGATION.sub(" ", window)
+    # (a pseudo-negation only removes text, so it is looked for only where a cue is found)
+    if NEGATION.search(window) and NEGATION.search(PSEUDO_NEGATION.sub(" ", window)):
+        return "negated"
     # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
     # negate the main clause
-    clean_inside = PSEUDO_NEGATION.sub(" ", re.sub(r"\([^()]*\)", " ", inside))
-    if NEGATION.search(clean_window) or (check_inside and NEGATION.search(clean_inside)):
+    if check_inside and NEGATION.search(inside) and NEGATION.search(
+            PSEUDO_NEGATION.sub(" ", BRACKETED.sub(" ", inside))):
         return "negated"
     if HYPOTHETICAL.search(scope) or (check_inside and HYPOTHETICAL_INSIDE.search(inside)):
         return "hypothetical"
@@ -146,6 +149,23 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if OTHER_PERSON_BEFORE.search(scope) or OTHER_PERSON_AFTER.search(tail):
         return "other_person"
     return None
+
+
+GATE_SETS_BY_SENTENCE = 2
+
+
+def _split_gate(gate: tuple[frozenset[str], ...]) -> tuple[tuple, tuple]:
+    """(sets checked sentence by sentence, sets checked once for the whole text).
+
+    The rarest two sets are located sentence by sentence. A set of very common words
+    ("he", "the", "in") occurs hundreds of times in a long text, so visiting each place
+    costs more than it saves: such a set, and any further set, is checked only as
+    "somewhere in the text" (a fast substring test). Either way a pattern is skipped
+    only where it cannot match, so the pre-filter stays exact."""
+    ranked = sorted(gate, key=_rarity, reverse=True)
+    by_sentence = [g for g in ranked if _rarity(g) > 1][:GATE_SETS_BY_SENTENCE] or ranked[:1]
+    rest = [g for g in ranked if g not in by_sentence]
+    return (tuple(tuple(sorted(o)) for o in by_sentence), tuple(tuple(sorted(o)) for o in rest))
 
 
 @Language.factory("indicator_matcher", default_config={})
@@ -161,19 +181,19 @@ class IndicatorMatcher:
         self._plan: tuple | None = None
 
     def plan(self) -> tuple:
-        """(indicator, pattern, gate) for every pattern, an Aho-Corasick automaton of every
-        gate literal, and for each literal the (pattern, gate set) pairs it belongs to,
+        """(indicator, pattern, sentence gate, check inside, text gate) for every pattern,
+        an Aho-Corasick automaton of every sentence-gate literal, and for each literal the (pattern, gate set) pairs it belongs to,
         built once per rulebook."""
         if self._plan is None or self._plan[0] is not self.rulebook:
             rb = self.rulebook
             rows = []
             for ind in rb.indicators.values():
                 for rx, gate in zip(ind.patterns, ind.gates or ((),) * len(ind.patterns)):
-                    rows.append((ind, rx, tuple(tuple(sorted(o)) for o in gate),
-                                 not spells_out_negation(rx.pattern)))
+                    by_sentence, in_text = _split_gate(gate)
+                    rows.append((ind, rx, by_sentence, not spells_out_negation(rx.pattern), in_text))
             automaton = ahocorasick.Automaton()
             owners: dict[str, list[tuple[int, int]]] = {}
-            for r, (_, _, gate, _) in enumerate(rows):
+            for r, (_, _, gate, _, _) in enumerate(rows):
                 for si, options in enumerate(gate):
                     for lit in options:
                         owners.setdefault(lit, []).append((r, si))
@@ -181,7 +201,7 @@ class IndicatorMatcher:
                 automaton.add_word(lit, lit)
             if len(automaton):
                 automaton.make_automaton()
-            ungated = tuple(r for r, (_, _, gate, _) in enumerate(rows) if not gate)
+            ungated = tuple(r for r, (_, _, gate, _, _) in enumerate(rows) if not gate)
             self._plan = (rb, rows, automaton, owners, ungated)
         return self._plan
 
@@ -207,10 +227,19 @@ class IndicatorMatcher:
         for lit, sentences in where.items():
             for r, si in owners[lit]:
                 allowed.setdefault(r, {}).setdefault(si, set()).update(sentences)
+        seen: dict[str, bool] = {}
+
+        def _present(lit: str) -> bool:
+            if lit not in seen:
+                seen[lit] = lit in lowered
+            return seen[lit]
+
         mentions: list[Mention] = []
         for r in sorted(set(ungated) | {r for r, sets in allowed.items()
                                         if len(sets) == len(rows[r][2])}):
-            ind, rx, gate, check_inside = rows[r]
+            ind, rx, gate, check_inside, in_text = rows[r]
+            if in_text and not all(any(_present(lit) for lit in options) for options in in_text):
+                continue
             candidates = everywhere
             for sentences in allowed.get(r, {}).values():
                 candidates = candidates & sentences
@@ -302,4 +331,4 @@ def english_ratio(text: str) -> tuple[float, int]:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if not words:
         return 0.0, 0
-    return sum(w in ENGLISH_COMMON for w in words) / len(words), len(words)
+    return sum(map(ENGLISH_COMMON.__contains__, words)) / len(words), len(words)

@@ -82,7 +82,9 @@ def first_letters(source: str) -> set[str] | None:
     def seq(items) -> tuple[set[str] | None, bool]:
         out: set[str] = set()
         for op, av in items:
-            if op is sre_c.AT:
+            # zero-width: an anchor, or a look-around (skipping a look-ahead can only widen
+            # the set, so the look-ahead added in front stays exact)
+            if op is sre_c.AT or op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
                 continue
             got, empty = one(op, av)
             if got is None:
