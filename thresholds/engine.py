@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .extract import Mention, english_ratio, extract, unplaced_alarms
-from .rulebook import Rulebook, load_rulebook
+from .rulebook import Rulebook, compile_pattern, load_rulebook
 
 MAX_TEXT_CHARS = 100_000
 CONSENT = ("given", "refused", "not_sought", "unknown")
@@ -25,8 +25,8 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "mobile": (bool,), "existing_involvement": (str,), "caller_wants_referral": (bool,),
 }
 PRIVATE_FOSTERING_DURATION = re.compile(
-    r"\b(for|since|over) (the )?(last |past )?((about|around|nearly|almost|over|more than|at least) )?"
-    r"((\d+|two|three|four|five|six|several|a few|some|many) )?(weeks|months|years|month|year)\b|"
+    r"\b(for|since|over) ['\"\u2018\u2019\u201c\u201d]?(the )?(last |past )?((about|around|nearly|almost|over|more than|at least) )?"
+    r"((\d+|two|three|four|five|six|several|a few|a couple of|some|many) )?(weeks|months|years|month|year)\b|"
     r"\b(since|from) (the )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
     r"last term|(start|beginning) of (the )?(term|year|school year))\b|"
@@ -36,7 +36,7 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"eight) (weeks|wks)\b|"
     r"\b(the )?(whole|entire) (\w+ )?(year|term)\b|\b(about|around|nearly|over|almost) ([4-9]|\d\d) "
     r"(weeks|wks)\b|"
-    r"\b(came|arrived|moved)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
+    r"\b(came|arrived|moved|joined|started)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
     r"april|may|june|july|august|october|november|december|last year|\d{4})\b|"
     r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
     r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b",
@@ -46,7 +46,9 @@ FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|
 
 # Attendance given as a figure ("attendance 84%", "from 96% to 74%", "down to 71% this
 # year"); the look-ahead lets the scanner skip positions that cannot start a match.
-ATTENDANCE = re.compile(r"(?=[adfsADFS])(?:"
+ATTENDANCE = re.compile(r"(?=[adfsADFS\d])(?:"
+                        # the figure first ("at about 80% attendance")
+                        r"\b(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)\s+attendance\b|"
                         r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
                         r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?|"
                         # a school-year figure without the word ("down to 71% this year")
@@ -132,7 +134,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # "from 96% to 74%" is read as its latest figure.
     att = ATTENDANCE.search(text)
     if att:
-        pct = float(att.group(2) or att.group(1) or att.group(3))
+        pct = float(att.group(3) or att.group(2) or att.group(4) or att.group(1))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
         if pct < 90 and "persistent_absence" not in applying:
             add("persistent_absence", "child_development", 3, ev)
@@ -193,7 +195,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     if pb and unborn and not any(re.search(p, text, re.IGNORECASE)
                                  for p in pb.get("young_mother_patterns") or []):
         found = [f for f in found if f["id"] not in (pb.get("mother_indicators") or [])]
-    if pb and unborn and any(f["level"] >= 2 for f in found):
+    if pb and unborn and any(f["level"] >= 2 and f["id"] not in (pb.get("not_counted") or [])
+                             for f in found):
         found.append({"id": "pre_birth_concern", "domain": pb.get("domain", "parenting_capacity"),
                       "level": pb["level"], "evidence": "", "start": 0, "end": 0})
         rationale.append(pb["text"])
@@ -239,6 +242,15 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
                                       "lived there for 28 days or more.")
                 continue
         routes.append(ind.route)
+    # A route that follows from a need together with who is involved (harm by a parent
+    # who also volunteers with children goes to the LADO too).
+    ids_found = {f["id"] for f in found}
+    for rule in rb.raw.get("route_rules") or []:
+        if rule["route"] not in routes and ids_found & set(rule["indicators"]) and any(
+                compile_pattern(p).search(text) for p in rule["patterns"]):
+            routes.append(rule["route"])
+            if rule.get("text"):
+                rationale.append(rule["text"])
     for r in routes:
         rationale.append(f"{rb.special_routes[r]['title']}.")
 

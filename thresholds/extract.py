@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import ahocorasick
@@ -40,13 +41,20 @@ PSEUDO_NEGATION = re.compile(
 HYPOTHETICAL = re.compile(
     r"\b(if|what if|in case|hypothetical(ly)?|supposing|suppose|would you|should (he|she|they) ever|"
     r"in the event)\b", re.IGNORECASE)
+# "asked if he was cold", "not sure whether": a question, not a hypothetical
+PSEUDO_HYPOTHETICAL = re.compile(
+    r"\b(ask(ed|ing|s)?|wonder(ed|ing|s)?|check(ed|ing|s)?|see|saw|know|knew|sure|unsure|find out|"
+    r"found out|tell|told|said|says) (\w+ )?(if|whether)\b", re.IGNORECASE)
 # Inside a match only a clear conditional counts ("said if he ever hit her"), not any "if".
 HYPOTHETICAL_INSIDE = re.compile(r"\b(if|what if|supposing)\s+\w+\s+(ever|were to|was to|would)\b",
                                  re.IGNORECASE)
+# "in 2017": a year before this one is history ("this year" is not)
+_PAST_YEARS = "|".join(str(y) for y in range(1990, date.today().year))
 HISTORICAL = re.compile(
     r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
-    r"closed (in|last)|closed \d{4}|no longer)\b", re.IGNORECASE)
+    r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS))\b".replace(
+        "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
                        r"plan\b", re.IGNORECASE)
@@ -59,7 +67,11 @@ OTHER_PERSON_BEFORE = re.compile(
 OTHER_PERSON_AFTER = re.compile(
     r"^[^.?!;]{0,20}?\b(as (a child|children|a teenager|a young (girl|boy|person))|"
     r"when (she|he|mum|dad) was (a child|young|growing up|a teenager|little)|"
-    r"in (her|his) (own )?childhood)\b", re.IGNORECASE)
+    r"in (her|his) (own )?childhood|"
+    # "she was cut as a girl herself", "on a CP plan herself when she was little": the
+    # adult caller's subject contrasting herself with the child
+    r"(herself|himself),? (when (she|he) was|as an? )|as an? (small |little |young )?(girl|boy|child|kid|teenager) "
+    r"(herself|himself))\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
 # found its object or its verb ends at the comma.
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"
@@ -138,7 +150,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if check_inside and NEGATION.search(inside) and NEGATION.search(
             PSEUDO_NEGATION.sub(" ", BRACKETED.sub(" ", inside))):
         return "negated"
-    if HYPOTHETICAL.search(scope) or (check_inside and HYPOTHETICAL_INSIDE.search(inside)):
+    if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))) or (
+            check_inside and HYPOTHETICAL_INSIDE.search(inside)):
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]

@@ -436,12 +436,39 @@ def check(path: str | Path) -> list[str]:
                     re.compile(str(pat))
                 except re.error as exc:
                     add(oinode, f"ordinary_injury: pattern does not compile: {exc}")
+    rr = data.get("route_rules")
+    if rr is not None:
+        rrnode = top.get("route_rules", (root, root))[1]
+        if not isinstance(rr, list):
+            add(rrnode, "'route_rules' must be a list")
+        for n, rule in enumerate(rr if isinstance(rr, list) else [], start=1):
+            where = f"route_rules[{n}]"
+            if not isinstance(rule, dict):
+                add(rrnode, f"{where} must be a mapping")
+                continue
+            if rule.get("route") not in (data.get("special_routes") or {}):
+                add(rrnode, f"{where}: unknown route '{rule.get('route')}'")
+            inds = rule.get("indicators")
+            if not isinstance(inds, list) or not inds:
+                add(rrnode, f"{where}: 'indicators' must be a non-empty list")
+            for iid in inds if isinstance(inds, list) else []:
+                if iid not in ids_all:
+                    add(rrnode, f"{where}: names unknown indicator '{iid}'")
+            pats = rule.get("patterns")
+            if not isinstance(pats, list) or not pats:
+                add(rrnode, f"{where}: 'patterns' must be a non-empty list")
+            for pat in pats if isinstance(pats, list) else []:
+                try:
+                    compile_pattern(str(pat))
+                except re.error as exc:
+                    add(rrnode, f"{where}: pattern does not compile: {exc}")
     pbo = (data.get("overrides") or {}).get("pre_birth_concern")
     if isinstance(pbo, dict):
         pbnode = _key_nodes(onode2).get("pre_birth_concern", (root, root))[1]
-        for iid in pbo.get("mother_indicators") or []:
-            if iid not in ids_all:
-                add(pbnode, f"pre_birth_concern: mother_indicators names unknown indicator '{iid}'")
+        for key in ("mother_indicators", "not_counted"):
+            for iid in pbo.get(key) or []:
+                if iid not in ids_all:
+                    add(pbnode, f"pre_birth_concern: {key} names unknown indicator '{iid}'")
         for pat in pbo.get("young_mother_patterns") or []:
             try:
                 re.compile(str(pat))
