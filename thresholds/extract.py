@@ -51,7 +51,7 @@ HYPOTHETICAL_INSIDE = re.compile(r"\b(if|what if|supposing)\s+\w+\s+(ever|were t
 # "in 2017": a year before this one is history ("this year" is not)
 _PAST_YEARS = "|".join(str(y) for y in range(1990, date.today().year))
 HISTORICAL = re.compile(
-    r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|"
+    r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|at first|initially|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS))\b".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
