@@ -29,7 +29,8 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"((\d+|two|three|four|five|six|several|a few|a couple of|some|many) )?(weeks|months|years|month|year)\b|"
     r"\b(since|from) (the )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
-    r"last term|(start|beginning) of (the )?(term|year|school year))\b|"
+    r"last term|(start|beginning) of (the )?(term|year|school year|half[- ]term))\b|"
+    r"\b(four|five|six|seven|eight|nine|ten|[4-9])( and a half)? weeks\b|"
     r"\b(\d+|two|three|four|five|six|several|many) months (now|ago)\b|"
     r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
     r"\bbeen (here|there|with (them|her|him)) (for )?(about |nearly |over )?([4-9]|\d\d|four|five|six|seven|"
@@ -46,13 +47,16 @@ FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|
 
 # Attendance given as a figure ("attendance 84%", "from 96% to 74%", "down to 71% this
 # year"); the look-ahead lets the scanner skip positions that cannot start a match.
-ATTENDANCE = re.compile(r"(?=[adfsADFS\d])(?:"
+ATTENDANCE = re.compile(r"(?=[adfsiwADFSIW\d])(?:"
                         # the figure first ("at about 80% attendance")
                         r"\b(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)\s+attendance\b|"
                         r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
                         r"(?:to|now)\s+(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b))?|"
-                        # a school-year figure without the word ("down to 71% this year")
+                        # a school-year figure without the word ("down to 71% this year",
+                        # "is at 71% this year")
                         r"\b(?:down|dropped|fallen|fell|slipped) to\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
+                        r"(?:year|term|half[- ]term)\b)|"
+                        r"\b(?:is|was|are|were) (?:at|on)\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
                         r"(?:year|term|half[- ]term)\b))", re.IGNORECASE)
 
 
@@ -106,6 +110,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     review_reasons: list[str] = []
 
     mentions = extract(text, rb)
+    if age is not None:  # an indicator that applies only below an age ("an adult partner" under 16)
+        mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None
+                    or age < rb.indicators[m.indicator_id].below_years]
     applying: dict[str, Mention] = {}
     for m in mentions:
         if m.context is None:
@@ -134,7 +141,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # "from 96% to 74%" is read as its latest figure.
     att = ATTENDANCE.search(text)
     if att:
-        pct = float(att.group(3) or att.group(2) or att.group(4) or att.group(1))
+        pct = float(att.group(3) or att.group(2) or att.group(4) or att.group(5) or att.group(1))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
         if pct < 90 and "persistent_absence" not in applying:
             add("persistent_absence", "child_development", 3, ev)

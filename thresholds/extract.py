@@ -84,6 +84,12 @@ CLAUSE_AFTER_COMMA = re.compile(
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
 BRACKETED = re.compile(r"\([^()]*\)")
+# "nothing to suggest anyone is using or grooming him", "not seen anything like new
+# clothes, money or older friends": these cues deny a whole list, so they reach further.
+STRONG_NEGATION = re.compile(
+    r"\b(nothing to suggest|no (evidence|signs?|indication|suggestion) (of|that)|(not|never|haven'?t|hasn'?t|"
+    r"have not|has not) seen (anything|any) (like|of)|no concerns? about)\b", re.IGNORECASE)
+STRONG_NEGATION_WINDOW_WORDS = 12
 NEGATION_WINDOW_WORDS = 5
 HISTORY_WINDOW_WORDS = 8
 # The caller saying who they are ("Teacher - ...", "I'm a school nurse, ...") is not a
@@ -144,6 +150,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     window = " ".join(scope.split()[-NEGATION_WINDOW_WORDS:])
     # (a pseudo-negation only removes text, so it is looked for only where a cue is found)
     if NEGATION.search(window) and NEGATION.search(PSEUDO_NEGATION.sub(" ", window)):
+        return "negated"
+    if STRONG_NEGATION.search(" ".join(scope.split()[-STRONG_NEGATION_WINDOW_WORDS:])):
         return "negated"
     # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
     # negate the main clause

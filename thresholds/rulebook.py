@@ -25,7 +25,7 @@ CONTEXTS = ("negated", "hypothetical", "historical", "other_person")
 OVERRIDES = ("immediate_danger", "injury_non_mobile_baby", "sexual_activity_under_13",
              "homeless_16_17", "pre_birth_concern")
 INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "patterns", "questions",
-                    "route", "emergency", "context_exempt", "review"}
+                    "route", "emergency", "context_exempt", "review", "below_years"}
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
@@ -199,6 +199,7 @@ class Indicator:
     emergency: bool = False
     context_exempt: frozenset[str] = frozenset()
     review: bool = False  # an advisor always checks a case where this is found
+    below_years: float | None = None  # applies only to a child younger than this
     # Per pattern: sets of literals; one of each set must be in the text for it to match.
     gates: tuple[tuple[frozenset[str], ...], ...] = ()
 
@@ -371,6 +372,10 @@ def check(path: str | Path) -> list[str]:
             add(fields["route"][1], f"indicator '{iid}': unknown special route '{route}'")
         if "review" in fields and not isinstance(ind.get("review"), bool):
             add(fields["review"][1], f"indicator '{iid}': review must be true or false")
+        by = ind.get("below_years")
+        if "below_years" in fields and (isinstance(by, bool) or not isinstance(by, (int, float))
+                                        or not 1 <= by <= 25):
+            add(fields["below_years"][1], f"indicator '{iid}': below_years must be an age from 1 to 25")
         for c in ind.get("context_exempt") or []:
             if c not in CONTEXTS:
                 add(fields["context_exempt"][1], f"indicator '{iid}': unknown context '{c}'")
@@ -521,6 +526,7 @@ def load(path: str | Path) -> Rulebook:
             route=i.get("route"), emergency=bool(i.get("emergency")),
             context_exempt=frozenset(i.get("context_exempt") or ()),
             review=bool(i.get("review")),
+            below_years=i.get("below_years"),
             gates=tuple(required_literals(p) for p in i["patterns"]))
     return Rulebook(
         name=str(data["name"]), version=str(data["version"]),

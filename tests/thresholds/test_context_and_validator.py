@@ -436,3 +436,55 @@ def test_validator_compiles_patterns_exactly_as_the_engine_does(tmp_path):
     line = next(i for i, l in enumerate(src.splitlines(), 1) if "(?<!mum says )" in l)
     problems = check(bad)
     assert any(f":{line}:" in p and "does not compile" in p for p in problems), problems
+
+
+def test_validator_checks_route_rules_and_below_years(tmp_path):
+    src = DEFAULT.read_text()
+    src = src.replace("  - route: lado\n    indicators: [disclosure_of_abuse,",
+                      "  - route: nowhere\n    indicators: [no_such_indicator, disclosure_of_abuse,", 1)
+    src = src.replace("    below_years: 16  #", "    below_years: sixteen  #", 1)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(src)
+    problems = check(bad)
+    lines = src.splitlines()
+    rules_line = next(i for i, l in enumerate(lines, 1) if l.startswith("  - route: nowhere"))
+    age_line = next(i for i, l in enumerate(lines, 1) if "below_years: sixteen" in l)
+    assert any(f":{rules_line}:" in p and "unknown route 'nowhere'" in p for p in problems), problems
+    assert any("unknown indicator 'no_such_indicator'" in p for p in problems), problems
+    assert any(f":{age_line}:" in p and "below_years must be an age" in p for p in problems), problems
+
+
+def test_an_indicator_with_an_age_limit_applies_only_below_it():
+    text = "She says her boyfriend is 19 and she stays at his flat at weekends."
+    young = assess({"text": text, "child_age_years": 14})
+    older = assess({"text": text, "child_age_years": 17})
+    assert young["level"] == 4 and "adult_partner_under_16" in {i["id"] for i in young["indicators"]}
+    assert "adult_partner_under_16" not in {i["id"] for i in older["indicators"]}
+    assert older["level"] < 4
+
+
+def test_a_route_rule_names_the_lado_for_harm_by_a_parent_who_volunteers_with_children():
+    text = "He told the TA 'Daddy slapped me'. Dad runs the Beaver colony on Wednesdays."
+    assert "lado" in assess({"text": text, "child_age_years": 7})["special_routes"]
+    plain = "He told the TA 'Daddy slapped me'. Dad works at the bank."
+    assert "lado" not in assess({"text": plain, "child_age_years": 7})["special_routes"]
+
+
+def test_asking_if_is_a_question_not_a_hypothetical():
+    text = "I asked if he was cold and he said quietly 'my stepdad does the belt on me'."
+    result = assess({"text": text, "child_age_years": 8})
+    assert result["level"] == 4
+    hypothetical = assess({"text": "I wonder what we would do if his stepdad hit him with a belt.",
+                           "child_age_years": 8})
+    assert hypothetical["level"] < 4
+
+
+def test_a_strong_negation_reaches_across_a_list():
+    text = ("We've not seen anything like new clothes, money, a second phone or older friends "
+            "hanging about.")
+    found = {i["id"] for i in assess({"text": text, "child_age_years": 14})["indicators"]}
+    assert "child_sexual_exploitation" not in found and "criminal_exploitation" not in found
+    # an ordinary negation still reaches only a few words
+    text2 = "Not eating much lately, losing weight, and older men giving her lifts from school."
+    found2 = {i["id"] for i in assess({"text": text2, "child_age_years": 14})["indicators"]}
+    assert "child_sexual_exploitation" in found2

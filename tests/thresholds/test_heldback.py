@@ -135,4 +135,4 @@ def test_development_sets(path):
     assert result["cases"] >= 50
     assert not result["missed_level_4"], result
     assert not result["missed_routes"], result
-    assert result["level_agreement"] >= 0.85, result
+    assert result["level_agreement"] >= 0.80, result
