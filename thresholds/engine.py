@@ -208,6 +208,14 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
                       "level": pb["level"], "evidence": "", "start": 0, "end": 0})
         rationale.append(pb["text"])
 
+    # Needs that together mean more than either alone (a mark left by a member of staff).
+    for rule in rb.raw.get("level_rules") or []:
+        ids_now = {f["id"] for f in found}
+        hit = next((f for f in found if f["id"] in rule["when_any"]), None)
+        if hit and set(rule["when_all"]) <= ids_now:
+            found.append({**hit, "id": rule["id"], "level": rule["level"]})
+            rationale.append(rule["text"])
+
     # A professional describing a worry that nothing in the rulebook recognises is not told
     # "universal": it is read as at least an emerging need, and an advisor reads it.
     level = max([f["level"] for f in found] or [rb.unrecognised_level])

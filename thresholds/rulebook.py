@@ -467,6 +467,27 @@ def check(path: str | Path) -> list[str]:
                     compile_pattern(str(pat))
                 except re.error as exc:
                     add(rrnode, f"{where}: pattern does not compile: {exc}")
+    lr = data.get("level_rules")
+    if lr is not None:
+        lrnode = top.get("level_rules", (root, root))[1]
+        for n, rule in enumerate(lr if isinstance(lr, list) else [None], start=1):
+            where = f"level_rules[{n}]"
+            if not isinstance(rule, dict):
+                add(lrnode, f"{where} must be a mapping with id, when_all, when_any, level and text")
+                continue
+            if not rule.get("id") or rule.get("id") in ids_all:
+                add(lrnode, f"{where}: needs an id of its own (not an indicator id)")
+            for key in ("when_all", "when_any"):
+                val = rule.get(key)
+                if not isinstance(val, list) or not val:
+                    add(lrnode, f"{where}: '{key}' must be a non-empty list of indicator ids")
+                for iid in val if isinstance(val, list) else []:
+                    if iid not in ids_all:
+                        add(lrnode, f"{where}: names unknown indicator '{iid}'")
+            if rule.get("level") not in (1, 2, 3, 4):
+                add(lrnode, f"{where}: level must be 1 to 4")
+            if not rule.get("text"):
+                add(lrnode, f"{where} is missing 'text'")
     pbo = (data.get("overrides") or {}).get("pre_birth_concern")
     if isinstance(pbo, dict):
         pbnode = _key_nodes(onode2).get("pre_birth_concern", (root, root))[1]

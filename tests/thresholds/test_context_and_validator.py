@@ -488,3 +488,25 @@ def test_a_strong_negation_reaches_across_a_list():
     text2 = "Not eating much lately, losing weight, and older men giving her lifts from school."
     found2 = {i["id"] for i in assess({"text": text2, "child_age_years": 14})["indicators"]}
     assert "child_sexual_exploitation" in found2
+
+
+def test_a_mark_left_by_staff_is_level_4_as_well_as_the_lado():
+    marked = assess({"text": "I saw our nursery practitioner pinch his thigh hard. There were two small "
+                             "red-purple marks on his thigh afterwards.", "child_age_years": 1.7})
+    unmarked = assess({"text": "I saw our nursery practitioner shout at him and grab his arm. "
+                               "No marks at all, he was fine.", "child_age_years": 3})
+    assert marked["level"] == 4 and "lado" in marked["special_routes"]
+    assert "injury_by_staff" in {i["id"] for i in marked["indicators"]}
+    assert unmarked["level"] < 4 and "lado" in unmarked["special_routes"]
+
+
+def test_validator_checks_level_rules(tmp_path):
+    src = DEFAULT.read_text()
+    src = src.replace("    when_any: [injury_mark,", "    when_any: [no_such_mark, injury_mark,", 1)
+    src = src.replace("    level: 4\n    text: A mark or injury alleged", "    level: 7\n    text: A mark or injury alleged", 1)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(src)
+    problems = check(bad)
+    assert any("level_rules[1]: names unknown indicator 'no_such_mark'" in p for p in problems), problems
+    line = next(i for i, l in enumerate(src.splitlines(), 1) if l.startswith("  - id: injury_by_staff"))
+    assert any(f":{line}:" in p and "level must be 1 to 4" in p for p in problems), problems
