@@ -42,8 +42,32 @@ def compile_pattern(pattern: str) -> re.Pattern:
     first = first_letters(source)
     if first:  # a cheap look-ahead lets the scanner skip most positions at once
         chars = "".join(sorted({c for ch in first for c in (ch.lower(), ch.upper())}))
-        source = f"(?=[{re.escape(chars)}])(?:{source})"
+        # a match that must start at a word boundary is tried only at word starts, before
+        # any look-behinds are checked (all are zero-width, so the order changes nothing)
+        boundary = r"\b" if starts_at_boundary(source) else ""
+        source = f"(?=[{re.escape(chars)}]){boundary}(?:{source})"
     return re.compile(source, re.IGNORECASE)
+
+
+def starts_at_boundary(source: str) -> bool:
+    """True when every match of `source` starts with `\b` (after any look-arounds)."""
+    def seq(items) -> bool:
+        for op, av in items:
+            if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+                continue
+            if op is sre_c.AT:
+                return av is sre_c.AT_BOUNDARY
+            if op is sre_c.SUBPATTERN:
+                return seq(list(av[3]))
+            if op is sre_c.BRANCH:
+                return all(seq(list(b)) for b in av[1])
+            return False
+        return False
+
+    try:
+        return seq(list(sre_parse.parse(source, re.IGNORECASE)))
+    except re.error:
+        return False
 
 
 def first_letters(source: str) -> set[str] | None:
