@@ -411,16 +411,24 @@ def test_a_past_time_cue_reaches_only_nearby_words():
     assert "regular_missing" in found
 
 
-def test_validator_checks_alarm_words_and_review(tmp_path):
+def broken_default(tmp_path, *edits: tuple[str, str]) -> tuple[list[str], callable]:
+    """The default rulebook with each (old, new) edit made once: the validator's problems,
+    and a function giving the line number of the first line that holds some text."""
     src = DEFAULT.read_text()
-    src = src.replace("alarm_words:\n  - ", "alarm_words:\n  - \"(unclosed\"\n  - ", 1)
-    src = src.replace("    review: true\n    descriptor: FGM", "    review: sometimes\n    descriptor: FGM", 1)
+    for old, new in edits:
+        assert old in src, old
+        src = src.replace(old, new, 1)
     bad = tmp_path / "bad.yml"
     bad.write_text(src)
-    problems = check(bad)
     lines = src.splitlines()
-    alarm_line = next(i for i, l in enumerate(lines, 1) if l.startswith("  - \"(unclosed"))
-    review_line = next(i for i, l in enumerate(lines, 1) if "review: sometimes" in l)
+    return check(bad), lambda text: next(i for i, l in enumerate(lines, 1) if text in l)
+
+
+def test_validator_checks_alarm_words_and_review(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("alarm_words:\n  - ", "alarm_words:\n  - \"(unclosed\"\n  - "),
+        ("    review: true\n    descriptor: FGM", "    review: sometimes\n    descriptor: FGM"))
+    alarm_line, review_line = line_of("  - \"(unclosed"), line_of("review: sometimes")
     assert any(f":{alarm_line}:" in p and "alarm_words" in p for p in problems), problems
     assert any(f":{review_line}:" in p and "review must be true or false" in p for p in problems), problems
 
@@ -439,16 +447,11 @@ def test_validator_compiles_patterns_exactly_as_the_engine_does(tmp_path):
 
 
 def test_validator_checks_route_rules_and_below_years(tmp_path):
-    src = DEFAULT.read_text()
-    src = src.replace("  - route: lado\n    indicators: [disclosure_of_abuse,",
-                      "  - route: nowhere\n    indicators: [no_such_indicator, disclosure_of_abuse,", 1)
-    src = src.replace("    below_years: 16  #", "    below_years: sixteen  #", 1)
-    bad = tmp_path / "bad.yml"
-    bad.write_text(src)
-    problems = check(bad)
-    lines = src.splitlines()
-    rules_line = next(i for i, l in enumerate(lines, 1) if l.startswith("  - route: nowhere"))
-    age_line = next(i for i, l in enumerate(lines, 1) if "below_years: sixteen" in l)
+    problems, line_of = broken_default(
+        tmp_path, ("  - route: lado\n    indicators: [disclosure_of_abuse,",
+                   "  - route: nowhere\n    indicators: [no_such_indicator, disclosure_of_abuse,"),
+        ("    below_years: 16  #", "    below_years: sixteen  #"))
+    rules_line, age_line = line_of("  - route: nowhere"), line_of("below_years: sixteen")
     assert any(f":{rules_line}:" in p and "unknown route 'nowhere'" in p for p in problems), problems
     assert any("unknown indicator 'no_such_indicator'" in p for p in problems), problems
     assert any(f":{age_line}:" in p and "below_years must be an age" in p for p in problems), problems
@@ -501,12 +504,9 @@ def test_a_mark_left_by_staff_is_level_4_as_well_as_the_lado():
 
 
 def test_validator_checks_level_rules(tmp_path):
-    src = DEFAULT.read_text()
-    src = src.replace("    when_any: [injury_mark,", "    when_any: [no_such_mark, injury_mark,", 1)
-    src = src.replace("    level: 4\n    text: A mark or injury alleged", "    level: 7\n    text: A mark or injury alleged", 1)
-    bad = tmp_path / "bad.yml"
-    bad.write_text(src)
-    problems = check(bad)
+    problems, line_of = broken_default(
+        tmp_path, ("    when_any: [injury_mark,", "    when_any: [no_such_mark, injury_mark,"),
+        ("    level: 4\n    text: A mark or injury alleged", "    level: 7\n    text: A mark or injury alleged"))
     assert any("level_rules[1]: names unknown indicator 'no_such_mark'" in p for p in problems), problems
-    line = next(i for i, l in enumerate(src.splitlines(), 1) if l.startswith("  - id: injury_by_staff"))
+    line = line_of("  - id: injury_by_staff")
     assert any(f":{line}:" in p and "level must be 1 to 4" in p for p in problems), problems
