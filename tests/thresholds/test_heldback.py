@@ -41,6 +41,8 @@ or the main vignette suite. First measurements, before any fix they prompted:
   77.5% and 77.5% agreement; level-4 cases read lower 2 and 3, every one flagged for
   human review; 0 and 2 routes missed. After general fixes both stand at 85% with no
   level-4 case read lower and every route named; they assert the safety targets only.
+  Two more advisors labelled sets 10 and 11 from the texts alone: writer and advisors
+  agreed on 92.5-100% of levels, the engine's first reading on 75-80% with each.
 Fresh sets have so far agreed 70-85% on first reading: the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
