@@ -31,6 +31,8 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
     r"last term|(start|beginning) of (the )?(term|year|school year|half[- ]term))\b|"
     r"\b(four|five|six|seven|eight|nine|ten|[4-9])( and a half)? weeks\b|"
+    r"\bsince\b[^.?!]{0,60}\bin (january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|the (spring|summer|autumn|winter))\b|"
     r"\b(\d+|two|three|four|five|six|several|many) months (now|ago)\b|"
     r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
     r"\bbeen (here|there|with (them|her|him)) (for )?(about |nearly |over )?([4-9]|\d\d|four|five|six|seven|"
@@ -47,7 +49,7 @@ FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|
 
 # Attendance given as a figure ("attendance 84%", "from 96% to 74%", "down to 71% this
 # year"); the look-ahead lets the scanner skip positions that cannot start a match.
-ATTENDANCE = re.compile(r"(?=[adfsiwADFSIW\d])(?:"
+ATTENDANCE = re.compile(r"(?=[adfiostwADFIOSTW\d])(?:"
                         # the figure first ("at about 80% attendance")
                         r"\b(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)\s+attendance\b|"
                         r"attendance[^.?!%]{0,30}?(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent\b)(?:[^.?!%\d]{0,20}?\b"
@@ -56,8 +58,11 @@ ATTENDANCE = re.compile(r"(?=[adfsiwADFSIW\d])(?:"
                         # "is at 71% this year")
                         r"\b(?:down|dropped|fallen|fell|slipped) to\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
                         r"(?:year|term|half[- ]term)\b)|"
-                        r"\b(?:is|was|are|were) (?:at|on)\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
-                        r"(?:year|term|half[- ]term)\b))", re.IGNORECASE)
+                        r"\b(?:at|on)\s+(\d{1,2}(?:\.\d+)?)\s?%(?=\s+(?:this|last) "
+                        r"(?:year|yr|term|half[- ]term)\b)|"
+                        # "This year it has fallen to 78%"
+                        r"\b(?:this|last) (?:year|yr|term)\b[^.?!%]{0,30}?\b(?:fallen|dropped|slipped|fell|gone "
+                        r"down|down) to\s+(\d{1,2}(?:\.\d+)?)\s?%)", re.IGNORECASE)
 
 
 class CaseError(ValueError):
@@ -110,9 +115,14 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     review_reasons: list[str] = []
 
     mentions = extract(text, rb)
-    if age is not None:  # an indicator that applies only below an age ("an adult partner" under 16)
-        mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None
-                    or age < rb.indicators[m.indicator_id].below_years]
+    # An indicator that applies only below an age ("an adult partner" under 16) needs a
+    # child of that age; for an unborn baby the text is about the mother, an adult unless
+    # it says she is young.
+    pb_rule = rb.overrides.get("pre_birth_concern") or {}
+    young_mother = unborn and any(re.search(p, text, re.IGNORECASE)
+                                  for p in pb_rule.get("young_mother_patterns") or [])
+    mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None or (
+        age < rb.indicators[m.indicator_id].below_years if age is not None else not unborn or young_mother)]
     applying: dict[str, Mention] = {}
     for m in mentions:
         if m.context is None:
@@ -141,7 +151,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # "from 96% to 74%" is read as its latest figure.
     att = ATTENDANCE.search(text)
     if att:
-        pct = float(att.group(3) or att.group(2) or att.group(4) or att.group(5) or att.group(1))
+        pct = float(next(g for g in (att.group(3), att.group(2), att.group(4), att.group(5),
+                                     att.group(6), att.group(1)) if g))
         ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
         if pct < 90 and "persistent_absence" not in applying:
             add("persistent_absence", "child_development", 3, ev)

@@ -80,6 +80,7 @@ TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whe
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
     r",\s*(and )?(no|not|never|nothing)\b|"  # a new negated item starts its own scope
+    r",\s*(and |so |then |also )?(he|she|they|we|i)\s+(?!(or|and|nor)\b)\w+|"  # a new subject: a new clause
     r",\s*(and |so |then |also )?((he|she|they|it|there|baby|child|mum|dad|\w+ \w+)\s+)?"
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
@@ -90,6 +91,9 @@ STRONG_NEGATION = re.compile(
     r"\b(nothing to suggest|no (evidence|signs?|indication|suggestion) (of|that)|(not|never|haven'?t|hasn'?t|"
     r"have not|has not) seen (anything|any) (like|of)|no concerns? about)\b", re.IGNORECASE)
 STRONG_NEGATION_WINDOW_WORDS = 12
+# "nothing" denies only the word straight after it ("nothing extremist on his phone"),
+# not a whole clause ("nothing to eat, bruises on his arm")
+NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)
 NEGATION_WINDOW_WORDS = 5
 HISTORY_WINDOW_WORDS = 8
 # The caller saying who they are ("Teacher - ...", "I'm a school nurse, ...") is not a
@@ -152,6 +156,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if NEGATION.search(window) and NEGATION.search(PSEUDO_NEGATION.sub(" ", window)):
         return "negated"
     if STRONG_NEGATION.search(" ".join(scope.split()[-STRONG_NEGATION_WINDOW_WORDS:])):
+        return "negated"
+    if NOTHING_JUST_BEFORE.search(scope):  # "nothing extremist", "nothing sexual"
         return "negated"
     # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
     # negate the main clause

@@ -57,6 +57,7 @@ every special route named. Figures are written to reports/heldback*.json.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,8 @@ def test_heldback_agreement(path):
 @pytest.mark.parametrize("path", DEV, ids=[p.name for p in DEV])
 def test_development_sets(path):
     """Sets written independently to find gaps, then fixed (first readings in the module
-    docstring): they guard the fixes, so every level-4 case and route must hold."""
+    docstring): they guard the fixes, so every level-4 case and route must hold, and
+    agreement may not fall below the baseline recorded in the file when it was added."""
     result = measured_safely(path, min_cases=50)
-    assert result["level_agreement"] >= 0.80, result
+    baseline = float(re.search(r"^# Baseline agreement: ([0-9.]+)", path.read_text(), re.M).group(1))
+    assert result["level_agreement"] >= baseline, result
