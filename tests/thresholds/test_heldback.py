@@ -43,7 +43,14 @@ or the main vignette suite. First measurements, before any fix they prompted:
   level-4 case read lower and every route named; they assert the safety targets only.
   Two more advisors labelled sets 10 and 11 from the texts alone: writer and advisors
   agreed on 92.5-100% of levels, the engine's first reading on 75-80% with each.
-Fresh sets have so far agreed 70-85% on first reading: the target of 90% is not met on
+- Three more development sets (dev/dev6-7.yml and one kept out of the suite because a
+  route in it is named two sentences from the person, which the rules cannot link):
+  first readings 58%, 67%, 53%, fixed in general form.
+- fresh/heldback12.yml and fresh/heldback13.yml (40 cases each, written while those
+  development sets were fixed, measured once after): 70% and 72.5% agreement; level-4
+  cases read lower 3 and 2 (one not flagged); no route missed in either. After general
+  fixes both stand at 77.5% with no level-4 case read lower and every route named.
+Fresh sets have so far agreed 70-85% on first reading (13 sets): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
