@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from .extract import Mention, english_ratio, extract, unplaced_alarms
@@ -44,6 +45,23 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
     r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b",
     re.IGNORECASE)
+# "had FGM as a 5 year old", "abused when she was 12": an age given just after a mention.
+# An age above the child's own (or any age, for an unborn baby) is someone else's past.
+_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen").split()
+AGE_AT = re.compile(
+    r"[^.?!;]{0,40}?\b(?:as an? (?=\S+[- ]?(?:years?|yrs?)[- ]?old)|aged |at (?:the )?age (?:of )?|"
+    r"when (?:she|he) was (?:an? )?)(?P<n>\d{1,2}|%s)\b" % "|".join(_NUMBERS), re.IGNORECASE)
+
+
+def age_said_after(text: str, end: int) -> int | None:
+    m = AGE_AT.match(text, end)
+    if not m:
+        return None
+    n = m.group("n").lower()
+    return int(n) if n.isdigit() else _NUMBERS.index(n) + 1
+
+
 FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
                        re.IGNORECASE)
 
@@ -63,6 +81,12 @@ ATTENDANCE = re.compile(r"(?=[adfiostwADFIOSTW\d])(?:"
                         # "This year it has fallen to 78%"
                         r"\b(?:this|last) (?:year|yr|term)\b[^.?!%]{0,30}?\b(?:fallen|dropped|slipped|fell|gone "
                         r"down|down) to\s+(\d{1,2}(?:\.\d+)?)\s?%)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern:
+    """A rulebook pattern used by a rule (not an indicator), compiled once."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 class CaseError(ValueError):
@@ -115,11 +139,16 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     review_reasons: list[str] = []
 
     mentions = extract(text, rb)
+    # A mention dated by an age the child has not reached is about someone else.
+    mentions = [Mention(m.indicator_id, m.start, m.end, m.evidence, "other_person")
+                if m.context is None and "other_person" not in rb.indicators[m.indicator_id].context_exempt
+                and (n := age_said_after(text, m.end)) is not None
+                and (unborn or (age is not None and n > age + 1)) else m for m in mentions]
     # An indicator that applies only below an age ("an adult partner" under 16) needs a
     # child of that age; for an unborn baby the text is about the mother, an adult unless
     # it says she is young.
     pb_rule = rb.overrides.get("pre_birth_concern") or {}
-    young_mother = unborn and any(re.search(p, text, re.IGNORECASE)
+    young_mother = unborn and any(_rx(p).search(text)
                                   for p in pb_rule.get("young_mother_patterns") or [])
     mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None or (
         age < rb.indicators[m.indicator_id].below_years if age is not None else not unborn or young_mother)]
@@ -149,7 +178,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
 
     # Attendance as a figure: below 90% is persistent absence, 90-94% occasional;
     # "from 96% to 74%" is read as its latest figure.
-    att = ATTENDANCE.search(text)
+    # (every form has a "%" or "per cent": most texts are passed over at once)
+    att = ATTENDANCE.search(text) if "%" in text or "cent" in text.lower() else None
     if att:
         pct = float(next(g for g in (att.group(3), att.group(2), att.group(4), att.group(5),
                                      att.group(6), att.group(1)) if g))
@@ -169,7 +199,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
                   "disclosure_of_abuse", "burn_injury", "fracture"} - minor
         marks = [f for f in found if f["id"] in minor]
         if marks and not others & {f["id"] for f in found} and any(
-                re.search(p, text, re.IGNORECASE) for p in oi["explanation_patterns"]):
+                _rx(p).search(text) for p in oi["explanation_patterns"]):
             for f in marks:
                 f["level"] = oi["level"]
             rationale.append(oi["text"])
@@ -183,7 +213,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     nm = ov.get("injury_non_mobile_baby")
     if nm:
         injuries = [f for f in found if f["id"] in nm["injury_indicators"]]
-        not_mobile_text = bool(injuries) and any(re.search(p, text, re.IGNORECASE)
+        not_mobile_text = bool(injuries) and any(_rx(p).search(text)
                                                  for p in nm["not_mobile_patterns"])
         mobile = case.get("mobile")
         baby_not_mobile = (mobile is False or not_mobile_text or
@@ -210,8 +240,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
             found.append({**hit, "id": "homeless_16_17", "level": hy["level"]})
             rationale.append(hy["text"])
     pb = ov.get("pre_birth_concern")
-    if pb and unborn and not any(re.search(p, text, re.IGNORECASE)
-                                 for p in pb.get("young_mother_patterns") or []):
+    if pb and unborn and not young_mother:
         found = [f for f in found if f["id"] not in (pb.get("mother_indicators") or [])]
     if pb and unborn and any(f["level"] >= 2 and f["id"] not in (pb.get("not_counted") or [])
                              for f in found):

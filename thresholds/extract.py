@@ -20,7 +20,8 @@ from functools import lru_cache
 
 import ahocorasick
 import spacy
-from spacy.attrs import IDX, SENT_START
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -63,7 +64,9 @@ PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection
 OTHER_PERSON_BEFORE = re.compile(
     r"\b((mum|mom|dad|mother|father|parent|grandmother|grandfather|nan)('?s)? (own )?"
     r"(childhood|past|history)|when (mum|dad|mother|father) was (a child|young|growing up|"
-    r"a teenager|little))\b", re.IGNORECASE)
+    r"a teenager|little)|"
+    # "mum told me she grew up in care after her stepdad abused her"
+    r"(she|he|mum|mom|dad|mother|father) (\w+ )?(grew up|was brought up|was raised)\b)\b", re.IGNORECASE)
 OTHER_PERSON_AFTER = re.compile(
     r"^[^.?!;]{0,20}?\b(as (a child|children|a teenager|a young (girl|boy|person))|"
     r"when (she|he|mum|dad) was (a child|young|growing up|a teenager|little)|"
@@ -173,12 +176,17 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])
     if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]):
         return "historical"
-    if OTHER_PERSON_BEFORE.search(scope) or OTHER_PERSON_AFTER.search(tail):
+    # ("told me she grew up in care after her stepdad abused her": the cue can sit inside
+    # a long match)
+    if OTHER_PERSON_BEFORE.search(scope) or OTHER_PERSON_AFTER.search(tail) or (
+            check_inside and OTHER_PERSON_BEFORE.search(inside)):
         return "other_person"
     return None
 
 
 GATE_SETS_BY_SENTENCE = 2
+GATE_BITS = 2  # a (pattern, gate set) pair is keyed as pattern << GATE_BITS | set
+assert GATE_SETS_BY_SENTENCE <= 1 << GATE_BITS
 
 
 def _split_gate(gate: tuple[frozenset[str], ...]) -> tuple[tuple, tuple]:
@@ -219,76 +227,139 @@ class IndicatorMatcher:
                     by_sentence, in_text = _split_gate(gate)
                     rows.append((ind, rx, by_sentence, not spells_out_negation(rx.pattern), in_text))
             automaton = ahocorasick.Automaton()
-            owners: dict[str, list[tuple[int, int]]] = {}
+            owners: dict[str, list[int]] = {}
             for r, (_, _, gate, _, _) in enumerate(rows):
                 for si, options in enumerate(gate):
                     for lit in options:
-                        owners.setdefault(lit, []).append((r, si))
+                        owners.setdefault(lit, []).append(r << GATE_BITS | si)
             for lit in sorted(owners):
                 automaton.add_word(lit, lit)
             if len(automaton):
                 automaton.make_automaton()
             ungated = tuple(r for r, (_, _, gate, _, _) in enumerate(rows) if not gate)
-            self._plan = (rb, rows, automaton, owners, ungated)
+            nsets = tuple(len(gate) for _, _, gate, _, _ in rows)
+            self._plan = (rb, rows, automaton, {k: tuple(v) for k, v in owners.items()}, nsets, ungated)
         return self._plan
 
     def __call__(self, doc: Doc) -> Doc:
-        _rb, rows, automaton, owners, ungated = self.plan()
+        _rb, rows, automaton, owners, nsets, ungated = self.plan()
         text = mask_caller(doc.user_data.get("text") or doc.text)  # doc.text re-joins tokens
         lowered = text.lower()
-        starts = _sentence_starts(doc)
+        starts = doc.user_data.get("sentence_starts") or _sentence_starts(doc)
         ends = starts[1:] + [len(text)]
         if len(lowered) != len(text):  # rare scripts whose lower case changes length
             starts, ends, lowered = [0], [len(text)], lowered.ljust(len(text))[:len(text)]
-        everywhere = frozenset(range(len(starts)))
+        # Sentences are bits of an integer: bit k is sentence k.
         # Which sentences hold each gate literal: one pass over the text for all of them.
-        where: dict[str, set[int]] = {}
+        where: dict[str, int] = {}
         if len(automaton):  # a literal across a sentence break cannot serve a match
             for k, (a, b) in enumerate(zip(starts, ends)):
+                bit = 1 << k
                 for _end, lit in automaton.iter(lowered, a, b):
-                    where.setdefault(lit, set()).add(k)
+                    where[lit] = where.get(lit, 0) | bit
         # Exact pre-filter: a pattern matches within one sentence, so it can only match
         # in sentences that hold a literal from every one of its gate sets. Only the
-        # literals present are visited: per pattern, the sentences each gate set allows.
-        allowed: dict[int, dict[int, set[int]]] = {}
+        # literals present are visited: per (pattern, gate set), the sentences allowed.
+        allowed: dict[int, int] = {}
         for lit, sentences in where.items():
-            for r, si in owners[lit]:
-                allowed.setdefault(r, {}).setdefault(si, set()).update(sentences)
-        seen: dict[str, bool] = {}
+            for key in owners[lit]:
+                allowed[key] = allowed.get(key, 0) | sentences
+        candidates: dict[int, int] = {r: -1 for r in ungated}
+        satisfied: dict[int, int] = {}
+        for key, sentences in allowed.items():
+            r = key >> GATE_BITS
+            candidates[r] = candidates.get(r, -1) & sentences
+            satisfied[r] = satisfied.get(r, 0) + 1
+        seen: dict[tuple, bool] = {}  # gate set -> whether any of its words is in the text
+        present = lowered.__contains__
 
-        def _present(lit: str) -> bool:
-            if lit not in seen:
-                seen[lit] = lit in lowered
-            return seen[lit]
-
+        everywhere = (1 << len(starts)) - 1
         mentions: list[Mention] = []
-        for r in sorted(set(ungated) | {r for r, sets in allowed.items()
-                                        if len(sets) == len(rows[r][2])}):
-            ind, rx, gate, check_inside, in_text = rows[r]
-            if in_text and not all(any(_present(lit) for lit in options) for options in in_text):
+        for r, cand in candidates.items():
+            if not cand or satisfied.get(r, 0) != nsets[r]:
                 continue
-            candidates = everywhere
-            for sentences in allowed.get(r, {}).values():
-                candidates = candidates & sentences
-            if not candidates:
+            ind, rx, _gate, check_inside, in_text = rows[r]
+            if in_text and not all(seen[o] if o in seen else seen.setdefault(o, any(map(present, o)))
+                                   for o in in_text):
                 continue
-            spans: list[list[int]] = []  # runs of neighbouring candidate sentences
-            for k in sorted(candidates):
-                if spans and spans[-1][1] >= starts[k]:
-                    spans[-1][1] = ends[k]
-                else:
-                    spans.append([starts[k], ends[k]])
-            for a, b in spans:
-                for m in rx.finditer(text, a, b):
-                    k = bisect_right(starts, m.start()) - 1
-                    if k not in candidates or m.end() > ends[k]:
+            cand &= everywhere
+            while cand:  # each run of neighbouring candidate sentences, scanned at once
+                k = (cand & -cand).bit_length() - 1
+                run = cand >> k
+                n = (~run & (run + 1)).bit_length() - 1  # how many sentences in the run
+                cand &= ~(((1 << n) - 1) << k)
+                for m in rx.finditer(text, starts[k], ends[k + n - 1]):
+                    j = k if n == 1 else bisect_right(starts, m.start()) - 1
+                    if m.end() > ends[j]:  # across a sentence break
                         continue
-                    ctx = _context_for(text, starts[k], m.start(), m.end(), check_inside)
+                    ctx = _context_for(text, starts[j], m.start(), m.end(), check_inside)
                     if ctx in ind.context_exempt:
                         ctx = None
                     mentions.append(Mention(ind.id, m.start(), m.end(), m.group(0), ctx))
-        mentions.sort(key=lambda m: (m.start, m.end, m.indicator_id))
+        mentions.sort(key=lambda m: (m.start, m.end, m.indicator_id, m.context or ""))
         doc.user_data["mentions"] = mentions
+        return doc
+
+
+@Language.factory("array_sentencizer", default_config={})
+def make_array_sentencizer(nlp: Language, name: str):
+    return ArraySentencizer(nlp.vocab)
+
+
+class ArraySentencizer:
+    """spaCy's rule-based `sentencizer`, with its default punctuation, computed on the
+    token arrays instead of token by token (which costs more than all the pattern
+    matching on a long text). A sentence starts at the first token that is not
+    punctuation after a sentence-final character ("." "!" "?" and their kin); the
+    tests check that it splits exactly as spaCy's own does."""
+
+    SHORT_DOC_TOKENS = 80  # below this a plain loop costs less than the array calls
+
+    def __init__(self, vocab) -> None:
+        from spacy.pipeline import Sentencizer
+
+        hashes = {vocab.strings.add(c) for c in Sentencizer.default_punct_chars}
+        self.final_set = frozenset(hashes)
+        self.final = np.array(sorted(hashes), dtype=np.uint64)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Sets each token's sentence start, and keeps the character offset where each
+        sentence starts in `doc.user_data["sentence_starts"]` for the matcher."""
+        n = len(doc)
+        if not n:
+            doc.user_data["sentence_starts"] = [0]
+            return doc
+        arr = doc.to_array([ORTH, IS_PUNCT, IDX])
+        if n <= self.SHORT_DOC_TOKENS:
+            first, seen_final, final_set = [0], False, self.final_set
+            for i, (orth, punct, _idx) in enumerate(arr.tolist()):
+                if orth in final_set:
+                    seen_final = True
+                elif seen_final and not punct:
+                    first.append(i)
+                    seen_final = False
+            starts = np.array(first)
+        else:
+            at = np.searchsorted(self.final, arr[:, 0])
+            at[at == len(self.final)] = 0
+            final = self.final[at] == arr[:, 0]
+            can_start = ~(final | (arr[:, 1] == 1))
+            # a token can start a sentence when a sentence-final mark came after the
+            # last token that could
+            finals_so_far = np.cumsum(final)
+            idx = np.flatnonzero(can_start)
+            before = np.concatenate(([0], finals_so_far[idx[:-1]])) if len(idx) else idx
+            seen = finals_so_far[idx] - final[idx] - before  # marks between the two
+            starts = np.concatenate(([0], idx[seen > 0]))
+            if len(starts) > 1 and starts[1] == 0:
+                starts = starts[1:]
+        sent = np.full((n, 1), -1, dtype=np.int64)  # -1: not a start, 1: a start
+        sent[starts, 0] = 1
+        doc.from_array([SENT_START], sent.astype(np.uint64))
+        chars = arr[starts, 2].tolist()
+        if chars[0] != 0:
+            chars.insert(0, 0)
+        doc.user_data["sentence_starts"] = chars
         return doc
 
 
@@ -307,7 +378,7 @@ def _sentence_starts(doc: Doc) -> list[int]:
 @lru_cache(maxsize=8)
 def pipeline(rulebook_key: str, rb: Rulebook) -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("array_sentencizer")
     matcher = nlp.add_pipe("indicator_matcher")
     matcher.rulebook = rb
     return nlp
@@ -353,9 +424,12 @@ def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[st
     return out
 
 
+WORDS = re.compile(r"[^\W\d_]+")
+
+
 def english_ratio(text: str) -> tuple[float, int]:
     """Share of words that are common English words, and the number of words."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    words = WORDS.findall(text.lower())
     if not words:
         return 0.0, 0
     return sum(map(ENGLISH_COMMON.__contains__, words)) / len(words), len(words)

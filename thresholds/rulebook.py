@@ -11,6 +11,7 @@ import os
 import re
 import re._constants as sre_c
 import re._parser as sre_parse
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,13 @@ def spaced(pattern: str) -> str:
     """A space in a rulebook pattern matches any run of white space (typed text has double
     spaces and line breaks); an optional space (" ?") matches any white space or none."""
     return re.sub(r" \?(?![?+])", r"\\s*", pattern).replace(" ", r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _parsed(source: str) -> list:
+    """The parse tree of a pattern, read (never changed) by the analyses below; parsed
+    once, as parsing is most of the cost of loading a rulebook."""
+    return list(sre_parse.parse(source, re.IGNORECASE))
 
 
 @lru_cache(maxsize=4096)  # the validator and the loader compile the same patterns
@@ -65,7 +73,7 @@ def starts_at_boundary(source: str) -> bool:
         return False
 
     try:
-        return seq(list(sre_parse.parse(source, re.IGNORECASE)))
+        return seq(_parsed(source))
     except re.error:
         return False
 
@@ -119,7 +127,7 @@ def first_letters(source: str) -> set[str] | None:
         return out, True
 
     try:
-        got, empty = seq(list(sre_parse.parse(source, re.IGNORECASE)))
+        got, empty = seq(_parsed(source))
     except re.error:
         return None
     return None if empty or not got else got
@@ -178,7 +186,7 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
         return best
 
     try:
-        tree = list(sre_parse.parse(spaced(pattern), re.IGNORECASE))
+        tree = _parsed(spaced(pattern))
     except re.error:
         return ()
     sets: list[frozenset[str]] = []
@@ -597,7 +605,20 @@ def _load_cached(path: str, mtime: float) -> Rulebook:
     return load(path)
 
 
+RECHECK_SECONDS = 1.0  # how soon an edited rulebook file is picked up
+_recent: dict[str, tuple[float, Rulebook]] = {}
+
+
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
-    """The rulebook in force: `path`, else TRIAGE_RULEBOOK, else the default one."""
-    p = Path(path or os.environ.get("TRIAGE_RULEBOOK") or DEFAULT_PATH)
-    return _load_cached(str(p.resolve()), p.stat().st_mtime)
+    """The rulebook in force: `path`, else TRIAGE_RULEBOOK, else the default one. The file
+    is looked at again (and reloaded if it changed) at most once a second, not on every
+    assessment."""
+    key = str(path or os.environ.get("TRIAGE_RULEBOOK") or DEFAULT_PATH)
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and now - hit[0] < RECHECK_SECONDS:
+        return hit[1]
+    p = Path(key)
+    rb = _load_cached(str(p.resolve()), p.stat().st_mtime)
+    _recent[key] = (now, rb)
+    return rb

@@ -262,8 +262,12 @@ def test_the_literal_prefilter_never_changes_what_is_found():
     rb = load_rulebook()
     ungated = dataclasses.replace(rb, indicators={
         k: dataclasses.replace(v, gates=()) for k, v in rb.indicators.items()})
-    texts = [v["text"] for v in yaml.safe_load((Path(__file__).parent / "vignettes.yml").read_text())]
-    for t in texts + [t.upper() for t in texts]:
+    here = Path(__file__).parent
+    texts = [v["text"] for f in sorted(here.glob("**/*.yml")) for v in yaml.safe_load(f.read_text())]
+    assert len(texts) > 1000
+    # long texts whose concern sits in neighbouring sentences, scanned as one run
+    texts += [" ".join(texts[i:i + 12]) for i in range(0, 240, 12)]
+    for t in texts + [t.upper() for t in texts[:300]]:
         assert extract(t, rb) == extract(t, ungated), t
 
 
@@ -510,3 +514,50 @@ def test_validator_checks_level_rules(tmp_path):
     assert any("level_rules[1]: names unknown indicator 'no_such_mark'" in p for p in problems), problems
     line = line_of("  - id: injury_by_staff")
     assert any(f":{line}:" in p and "level must be 1 to 4" in p for p in problems), problems
+
+
+def test_the_array_sentencizer_splits_exactly_as_spacys_own():
+    import spacy
+
+    ours, theirs = spacy.blank("en"), spacy.blank("en")
+    ours.add_pipe("array_sentencizer")
+    theirs.add_pipe("sentencizer")
+    texts = _all_texts() + ["", ".", "...", "A. B", "Hi! ok?? 'Yes.' (he said.) so... x . . y",
+                            "Dr. Smith saw her 3.5 yrs ago. Then!?! fine", "no punctuation at all",
+                            "\u3002\u65e5\u672c\u3002 \u0645\u0631\u062d\u0628\u0627\u061f \u0646\u0639\u0645"]
+    import random
+
+    rng = random.Random(3)  # and random runs of marks, quotes, brackets and spaces
+    bits = ["a", ".", "!", "?", '"', ")", "(", "b.", "...", "x", "Dr.", "\u3002", "  ", "\n", "3.5"]
+    texts += ["".join(rng.choice(bits) + rng.choice(["", " "]) for _ in range(rng.randint(0, 200)))
+              for _ in range(2000)]
+    for t in texts:
+        a, b = ours(t), theirs(t)
+        assert [t.is_sent_start for t in a] == [t.is_sent_start for t in b], t
+        if len(b):  # the offsets kept for the matcher are those sentences' starts
+            want = [s.start_char for s in b.sents]
+            assert a.user_data["sentence_starts"] == ([0] if want[0] else []) + want, t
+    assert sum(len(list(ours(t).sents)) for t in texts[:50]) > 60  # it does split
+
+
+def test_an_age_the_child_has_not_reached_is_someone_elses_past():
+    mum = "Midwife, postnatal visit. Mum had FGM as a 5 year old in Sudan, recorded at booking."
+    baby = assess({"text": mum, "child_age_years": 0.02, "mobile": False})
+    assert "police_fgm" not in baby["special_routes"] and baby["level"] < 4
+    assert baby["needs_human_review"]  # FGM is still mentioned, for an advisor to read
+    unborn = assess({"text": "She told me she was abused by her uncle when she was 12.", "unborn": True})
+    assert "disclosure_of_abuse" not in {i["id"] for i in unborn["indicators"]}
+    # the child's own past at an age she has passed still counts
+    girl = assess({"text": "School nurse. She told me she had FGM at the age of 5 in Sudan.",
+                   "child_age_years": 9})
+    assert girl["level"] == 4 and "police_fgm" in girl["special_routes"]
+    teen = assess({"text": "She told me she was abused by her uncle when she was 12.",
+                   "child_age_years": 14})
+    assert teen["level"] == 4
+
+
+def test_a_parents_own_upbringing_inside_a_disclosure_is_not_this_child():
+    text = "Mum (26) told me she grew up in care after her stepdad sexually abused her. Baby is thriving."
+    assert assess({"text": text, "child_age_years": 0.2})["level"] < 4
+    child = "Ella (9) told me her stepdad sexually abused her."
+    assert assess({"text": child, "child_age_years": 9})["level"] == 4
