@@ -50,7 +50,15 @@ or the main vignette suite. First measurements, before any fix they prompted:
   development sets were fixed, measured once after): 70% and 72.5% agreement; level-4
   cases read lower 3 and 2 (one not flagged); no route missed in either. After general
   fixes both stand at 77.5% with no level-4 case read lower and every route named.
-Fresh sets have so far agreed 70-85% on first reading (13 sets): the target of 90% is not met on
+- fresh/heldback14.yml and fresh/heldback15.yml (40 cases each, written 23 November 2026,
+  set 15's writer asked to describe harm indirectly, in callers' everyday words): 82.5%
+  and 72.5% agreement. Set 14: no level-4 case read lower, but a toddler alone at an
+  open fourth-floor window was level 4 without "phone 999". Set 15: 5 level-4 cases read
+  lower, every one flagged for review (a purple patch on a baby, a 12-year-old asking for
+  the morning-after pill, FII told as fits no one has seen, a coach asking for pictures,
+  an overdose an hour ago at the top of a car park); 2 routes missed. After general
+  fixes: 87.5% and 95%, no level-4 case read lower, every route named.
+Fresh sets have so far agreed 70-85% on first reading (15 sets): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
