@@ -8,6 +8,7 @@ tokenise the same text with a blank spaCy pipeline (the floor any extractor pays
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from thresholds import assess, load_rulebook  # noqa: E402
+from thresholds.cli import workers_wanted  # noqa: E402
 
 SHORT = [
     "She told me her dad hits her with a belt when he has been drinking.",
@@ -90,17 +92,26 @@ def main() -> int:
     long_cases = [long_text(rng) for _ in range(300)]
     n_words = statistics.mean(len(t.split()) for t in long_cases)
 
+    print("timing single calls...", file=sys.stderr)
     short_lat = time_calls(short_cases, lambda t: assess({"text": t, "child_age_years": 8}))
     long_lat = time_calls(long_cases, lambda t: assess({"text": t, "child_age_years": 8}))
     ref_long = time_calls(long_cases, nlp.make_doc)
 
     batch = [json.dumps({"text": rng.choice(SHORT), "child_age_years": rng.choice([0.3, 7, 14])})
              for _ in range(5000)]
-    t0 = time.perf_counter()
-    p = subprocess.run([str(ROOT / ".venv/bin/triage"), "assess", "--jsonl"], input="\n".join(batch),
-                       capture_output=True, text=True, timeout=600)
-    wall = time.perf_counter() - t0
-    assert p.returncode == 0 and len(p.stdout.splitlines()) == len(batch), p.stderr[-500:]
+    def run_batch(workers: int) -> float:
+        t0 = time.perf_counter()
+        p = subprocess.run([str(ROOT / ".venv/bin/triage"), "assess", "--jsonl"], input="\n".join(batch),
+                           capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "TRIAGE_WORKERS": str(workers)})
+        wall = time.perf_counter() - t0
+        assert p.returncode == 0 and len(p.stdout.splitlines()) == len(batch), p.stderr[-500:]
+        return wall
+
+    print(f"batch of {len(batch)} cases through `triage assess --jsonl`...", file=sys.stderr)
+    workers = workers_wanted()
+    wall = run_batch(workers)
+    wall_one = run_batch(1) if workers > 1 else wall
     t0 = time.perf_counter()
     subprocess.run([str(ROOT / ".venv/bin/triage"), "assess"], input=batch[0], capture_output=True,
                    text=True, timeout=120)
@@ -108,10 +119,11 @@ def main() -> int:
 
     ms = lambda v: round(v * 1000, 3)
     report = {
-        "batch_jsonl": {"cases": len(batch), "seconds": round(wall, 2),
+        "batch_jsonl": {"cases": len(batch), "processes": workers, "seconds": round(wall, 2),
                         "per_second_including_startup": round(len(batch) / wall, 1),
                         "per_second_excluding_startup": round(len(batch) / max(wall - startup, 1e-9), 1),
-                        "process_startup_seconds": round(startup, 2)},
+                        "process_startup_seconds": round(startup, 2),
+                        "one_process_per_second_including_startup": round(len(batch) / wall_one, 1)},
         "single_in_process_per_second": round(len(short_lat) / sum(short_lat), 1),
         "short_text_ms": {"p50": ms(pct(short_lat, 50)), "p95": ms(pct(short_lat, 95))},
         "long_text_ms": {"words": round(n_words), "p50": ms(pct(long_lat, 50)), "p95": ms(pct(long_lat, 95))},

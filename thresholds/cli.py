@@ -1,7 +1,9 @@
 """`triage`: the threshold engine from the command line.
 
     triage assess            one JSON case on stdin -> one JSON result on stdout
-    triage assess --jsonl    one case a line -> one result a line (one process)
+    triage assess --jsonl    one case a line -> one result a line, in order (a long batch
+                             is shared between processes: TRIAGE_WORKERS, default one
+                             per core)
     triage rulebook check F  every problem in a rulebook file, with its line
 
 Exit status: 0 success; 2 bad input (with {"error": "..."} on stdout); 1 a rulebook
@@ -14,7 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
+import tempfile
 
 from .engine import CaseError, assess
 from .rulebook import RulebookError, check, load_rulebook
@@ -51,13 +56,18 @@ def cmd_assess(jsonl: bool) -> int:
         except CaseError as exc:
             print(_dump({"error": str(exc)}))
             return 2
-    failed = False
-    out = sys.stdout
     lines = data.splitlines()
     if not any(line.strip() for line in lines):
         print(_dump({"error": "no input: send one JSON object a line"}))
         return 2
-    for n, line in enumerate(lines, start=1):
+    failed = _assess_batch(lines, rb)
+    return 2 if failed else 0
+
+
+def _assess_lines(lines: list[str], first: int, rb, out) -> bool:
+    """Assess lines numbered from `first`, one result a line to `out`; True if any failed."""
+    failed = False
+    for n, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:
@@ -65,8 +75,62 @@ def cmd_assess(jsonl: bool) -> int:
         except CaseError as exc:
             failed = True
             out.write(_dump({"error": str(exc), "line": n}) + "\n")
+    return failed
+
+
+LINES_PER_WORKER = 1000  # below this a second process is not worth starting
+
+
+def workers_wanted() -> int:
+    """TRIAGE_WORKERS, else one process per core (at most 4)."""
+    raw = os.environ.get("TRIAGE_WORKERS", "")
+    if raw.strip().isdigit() and int(raw) >= 1:
+        return int(raw)
+    return min(os.cpu_count() or 1, 4)
+
+
+def _assess_batch(lines: list[str], rb) -> bool:
+    """A long batch is shared between processes forked after the engine is ready (so none
+    pays the start-up again): each takes a contiguous share and writes to its own
+    temporary file, and the results are written out in input order. A share whose process
+    failed is assessed again here, so a batch never loses a line."""
+    out = sys.stdout
+    n = min(workers_wanted(), max(1, len(lines) // LINES_PER_WORKER))
+    if n == 1 or not hasattr(os, "fork"):
+        failed = _assess_lines(lines, 1, rb, out)
+        out.flush()
+        return failed
+    assess({"text": "warm up: build the pipeline once, before forking"}, rb)
+    size = -(-len(lines) // n)
+    shares = [(i, lines[i:i + size]) for i in range(0, len(lines), size)]
     out.flush()
-    return 2 if failed else 0
+    children = []
+    for start, share in shares[1:]:
+        spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        pid = os.fork()
+        if pid == 0:  # the child: its share, then leave at once (no cleanup of the parent's)
+            code = 1
+            try:
+                code = 2 if _assess_lines(share, start + 1, rb, spool) else 0
+                spool.flush()
+            finally:
+                os._exit(code)
+        children.append((pid, start, share, spool))
+    failed = _assess_lines(shares[0][1], 1, rb, out)
+    for pid, start, share, spool in children:
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code in (0, 2):
+            spool.seek(0)
+            shutil.copyfileobj(spool, out)
+            failed = failed or code == 2
+        else:  # the process died: assess its share here
+            print(f"triage: a batch worker stopped (exit {code}); assessing its lines again",
+                  file=sys.stderr)
+            failed = _assess_lines(share, start + 1, rb, out) or failed
+        spool.close()
+    out.flush()
+    return failed
 
 
 def cmd_check(path: str) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from typing import Any
 
 from .extract import Mention, english_ratio, extract, unplaced_alarms
@@ -83,10 +82,10 @@ ATTENDANCE = re.compile(r"(?=[adfiostwADFIOSTW\d])(?:"
                         r"down|down) to\s+(\d{1,2}(?:\.\d+)?)\s?%)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=512)
 def _rx(pattern: str) -> re.Pattern:
-    """A rulebook pattern used by a rule (not an indicator), compiled once."""
-    return re.compile(pattern, re.IGNORECASE)
+    """A pattern of a rule (not an indicator), read as every rulebook pattern is (a space
+    matches any white space) and compiled once."""
+    return compile_pattern(pattern)
 
 
 class CaseError(ValueError):

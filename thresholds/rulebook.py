@@ -142,6 +142,57 @@ _FREQUENT = frozenset(
     "some more make made doing does going come came back after before there here then".split())
 
 
+@lru_cache(maxsize=4096)
+def match_prefixes(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of `pattern` starts with (read from
+    its parse tree: a leading literal run, a group or alternation of them, or a leading
+    look-ahead that requires one), or None when that cannot be told simply. The
+    extractor tries such a pattern only where one of them occurs, not at every position
+    of a sentence."""
+    def first(items) -> set[str] | None:
+        items = list(items)
+        i = 0
+        while i < len(items):
+            op, av = items[i]
+            if op is sre_c.AT or op is sre_c.ASSERT_NOT or (op is sre_c.ASSERT and av[0] < 0):
+                i += 1  # zero width, and no promise about the text ahead
+                continue
+            if op is sre_c.ASSERT:  # a look-ahead: the text here must start with it
+                got = first(av[1])
+                if got:
+                    return got
+                i += 1
+                continue
+            if op is sre_c.LITERAL:
+                run = ""
+                while i < len(items) and items[i][0] is sre_c.LITERAL:
+                    run += chr(items[i][1])
+                    i += 1
+                # the parser factors a shared start out of an alternation ("b(ruis|lack)")
+                rest = first(items[i:]) if i < len(items) and items[i][0] is sre_c.BRANCH else None
+                return {(run + r).lower() for r in rest} if rest else {run.lower()}
+            if op is sre_c.SUBPATTERN:
+                return first(av[3])
+            if op is sre_c.BRANCH:
+                out: set[str] = set()
+                for alt in av[1]:
+                    got = first(alt)
+                    if not got:
+                        return None
+                    out |= got
+                return out
+            if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+                return first(av[2])
+            return None
+        return None
+
+    try:
+        got = first(_parsed(spaced(pattern)))
+    except (re.error, RecursionError):
+        return None
+    return frozenset(got) if got and all(got) else None
+
+
 def _rarity(options: set[str] | frozenset[str]) -> int:
     return min(1 if x in _FREQUENT or len(x) < 3 else len(x) for x in options)
 
@@ -234,6 +285,9 @@ class Indicator:
     below_years: float | None = None  # applies only to a child younger than this
     # Per pattern: sets of literals; one of each set must be in the text for it to match.
     gates: tuple[tuple[frozenset[str], ...], ...] = ()
+    # per pattern: the strings every match starts with, or None (see match_prefixes)
+    prefixes: tuple[frozenset[str] | None, ...] = ()
+    bounded: tuple[bool, ...] = ()  # per pattern: every match starts at a word boundary
 
 
 @dataclass(eq=False)  # identity hash: a loaded rulebook keys its cached pipeline
@@ -580,7 +634,9 @@ def load(path: str | Path) -> Rulebook:
             context_exempt=frozenset(i.get("context_exempt") or ()),
             review=bool(i.get("review")),
             below_years=i.get("below_years"),
-            gates=tuple(required_literals(p) for p in i["patterns"]))
+            gates=tuple(required_literals(p) for p in i["patterns"]),
+            prefixes=tuple(match_prefixes(p) for p in i["patterns"]),
+            bounded=tuple(starts_at_boundary(spaced(p)) for p in i["patterns"]))
     return Rulebook(
         name=str(data["name"]), version=str(data["version"]),
         effective_date=str(data["effective_date"]), path=path,

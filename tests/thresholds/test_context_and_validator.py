@@ -241,6 +241,31 @@ def test_cli_jsonl_keeps_going_and_reports_the_bad_line():
     assert outs[0]["level"] == 2 and outs[1]["line"] == 2 and outs[2]["level"] == 4
 
 
+def test_cli_a_long_batch_shared_between_processes_gives_the_same_lines_in_order():
+    import os
+
+    from thresholds.cli import LINES_PER_WORKER
+
+    cases = [("He is being bullied.", 8), ("She disclosed that her stepdad hits her.", 8),
+             ("A 3 month old with a bruise on his ear.", 0.25), ("Attendance 84% this term.", 8)]
+    lines = [json.dumps({"text": cases[i % 4][0] + f" (case {i})", "child_age_years": cases[i % 4][1]})
+             for i in range(2 * LINES_PER_WORKER + 300)]
+    bad_at = len(lines) - 5  # a bad line in the last process's share
+    lines[bad_at] = "{oops"
+    lines[3] = ""  # a blank line is skipped, not answered
+    results = {}
+    for workers in ("1", "3"):
+        p = subprocess.run([str(TRIAGE), "assess", "--jsonl"], input="\n".join(lines), capture_output=True,
+                           text=True, timeout=600, env={**os.environ, "TRIAGE_WORKERS": workers})
+        assert p.returncode == 2, p.stderr  # the bad line is reported in the exit status
+        results[workers] = p.stdout.splitlines()
+    assert results["1"] == results["3"]
+    outs = [json.loads(x) for x in results["3"]]
+    assert len(outs) == len(lines) - 1
+    assert outs[bad_at - 1] == {"error": outs[bad_at - 1]["error"], "line": bad_at + 1}
+    assert [o.get("level") for o in outs[:3]] == [2, 4, 4]  # in input order
+
+
 def test_cli_rulebook_check(tmp_path):
     p = run(["rulebook", "check", str(ROOT / "thresholds/rulebooks/default.yml")], "")
     assert p.returncode == 0 and "OK" in p.stdout
@@ -251,7 +276,8 @@ def test_cli_rulebook_check(tmp_path):
 
 
 def test_the_literal_prefilter_never_changes_what_is_found():
-    """The speed-up skips a pattern only when it cannot match; prove it on every vignette."""
+    """The speed-ups (gates, and trying a pattern only where its match prefixes occur)
+    skip a pattern only where it cannot match; prove it on every vignette."""
     import dataclasses
 
     import yaml
@@ -261,14 +287,29 @@ def test_the_literal_prefilter_never_changes_what_is_found():
 
     rb = load_rulebook()
     ungated = dataclasses.replace(rb, indicators={
-        k: dataclasses.replace(v, gates=()) for k, v in rb.indicators.items()})
+        k: dataclasses.replace(v, gates=(), prefixes=()) for k, v in rb.indicators.items()})
     here = Path(__file__).parent
     texts = [v["text"] for f in sorted(here.glob("**/*.yml")) for v in yaml.safe_load(f.read_text())]
     assert len(texts) > 1000
     # long texts whose concern sits in neighbouring sentences, scanned as one run
     texts += [" ".join(texts[i:i + 12]) for i in range(0, 240, 12)]
+    found = 0
     for t in texts + [t.upper() for t in texts[:300]]:
-        assert extract(t, rb) == extract(t, ungated), t
+        fast = extract(t, rb)
+        assert fast == extract(t, ungated), t
+        found += len(fast)
+    assert found > 2000  # the comparison is about something
+
+
+def test_match_prefixes_are_read_from_the_pattern():
+    from thresholds.rulebook import match_prefixes
+
+    assert match_prefixes(r"\b(bruis\w*|black eye)\b") == {"bruis", "black"}
+    assert match_prefixes(r"\b(?=(teacher|coach))(?<!our )\w+") == {"teacher", "coach"}
+    assert match_prefixes(r"(?<!no )\b(FGM|cut)") == {"fgm", "cut"}
+    assert match_prefixes(r"(very )?hungry") is None  # may start with "hungry"
+    assert match_prefixes(r"\w+ing") is None
+    assert match_prefixes(r"\b(hit|\d+ times)") is None
 
 
 # -- misspellings of serious words --------------------------------------------------
@@ -561,3 +602,24 @@ def test_a_parents_own_upbringing_inside_a_disclosure_is_not_this_child():
     assert assess({"text": text, "child_age_years": 0.2})["level"] < 4
     child = "Ella (9) told me her stepdad sexually abused her."
     assert assess({"text": child, "child_age_years": 9})["level"] == 4
+
+
+@pytest.mark.parametrize("this_year", [1991, 1995, 2000, 2026, 2030, 2041])
+def test_the_years_before_this_one_are_exactly_those_read_as_history(this_year):
+    import re
+
+    from thresholds.extract import _years_before
+
+    rx = re.compile(rf"^({_years_before(this_year)})$")
+    assert [y for y in range(1900, 2100) if rx.match(str(y))] == list(range(1990, this_year))
+
+
+def test_the_quick_context_cues_find_exactly_what_the_plain_ones_do():
+    from thresholds import extract as E
+
+    texts = _all_texts()
+    for name, plain in E.CONTEXT_CUES.items():
+        quick = getattr(E, name)
+        assert quick is not plain, name  # each one has the look-ahead
+        for t in texts + [t.upper() for t in texts[:100]]:
+            assert [m.span() for m in quick.finditer(t)] == [m.span() for m in plain.finditer(t)], (name, t)
