@@ -77,14 +77,16 @@ class Speller:
         return fix
 
     def _suggest(self, w: str) -> str | None:
-        if w in self.targets or is_english(w):
+        if w in self.targets:
             return None
         found: set[str] = set()
         for key in {w} | _deletions(w):
             found.update(self.index.get(key, ()))
         # prefer a word at least as long as the one typed: a slip usually drops a letter
         good = sorted((len(t) < len(w), t) for t in found if _one_slip(w, t))
-        return good[0][1] if good else None
+        # (the English word list is looked at only for a near miss: most words have none,
+        # and loading the list is most of the speller's start-up)
+        return good[0][1] if good and not is_english(w) else None
 
     def correct(self, text: str) -> tuple[str, Edits | None]:
         if not self.targets:
