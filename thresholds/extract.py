@@ -154,9 +154,27 @@ CONTEXT_CUES = {name: globals()[name] for name in (
     _quick(rx) for rx in CONTEXT_CUES.values())
 
 
+# The same two forms apart, for speed: the first can only match at the very start, and the
+# second, begun with its letter, lets the scanner jump from one "I" to the next.
+CALLER_AT_START = re.compile(CALLER_INTRO.pattern.split("|(?=[Ii])")[0], re.IGNORECASE)
+CALLER_SELF = re.compile(
+    rf"[Ii](?<=\b[Ii])(?:'?m| am| work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
+    re.IGNORECASE)
+
+
 def mask_caller(text: str) -> str:
     """`text` with the caller's own introduction blanked (same length, offsets kept)."""
-    return CALLER_INTRO.sub(lambda m: " " * len(m.group(0)), text)
+    first = CALLER_AT_START.match(text)
+    spans = [first.span()] if first else []
+    spans += [m.span() for m in CALLER_SELF.finditer(text, first.end() if first else 0)]
+    if not spans:
+        return text
+    out, last = [], 0
+    for a, b in spans:
+        out += [text[last:a], " " * (b - a)]
+        last = b
+    out.append(text[last:])
+    return "".join(out)
 
 ENGLISH_COMMON = frozenset(
     "the a an and or but is are was were he she they it his her their him them i we you to of in "

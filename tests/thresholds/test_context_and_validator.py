@@ -623,3 +623,16 @@ def test_the_quick_context_cues_find_exactly_what_the_plain_ones_do():
         assert quick is not plain, name  # each one has the look-ahead
         for t in texts + [t.upper() for t in texts[:100]]:
             assert [m.span() for m in quick.finditer(t)] == [m.span() for m in plain.finditer(t)], (name, t)
+
+
+def test_the_callers_introduction_is_masked_exactly_as_the_single_pattern_would():
+    from thresholds import extract as E
+
+    texts = _all_texts() + ["I'm a teacher here. Im the DSL - and i am a nurse, I work as a school nurse.",
+                            "iM a TA", "Hi, I'm Jo, a teacher", "Teacher - worried. I'm her TA, and"]
+    masked = 0
+    for t in texts + [t.upper() for t in texts[:200]]:
+        want = E.CALLER_INTRO.sub(lambda m: " " * len(m.group(0)), t)
+        assert E.mask_caller(t) == want, t
+        masked += want != t
+    assert masked > 100
