@@ -93,6 +93,15 @@ OTHER_PERSON_AFTER = re.compile(
     # adult caller's subject contrasting herself with the child
     r"(herself|himself),? (when (she|he) was|as an? )|as an? (small |little |young )?(girl|boy|child|kid|teenager) "
     r"(herself|himself))\b", re.IGNORECASE)
+# A parent as the one telling, just before the mention ("Mum told me she was ...", "Dad
+# (34) said he"), and a cue that the telling is about the parent's own childhood.
+PARENT_TELLING = re.compile(
+    r"\b(mum|mom|mother|dad|father)\s*(\(\d+\)\s*)?((has |had )?(told|tells|said|says|disclosed|shared|"
+    r"explained|mentioned|talked about)( to)?( me| us)?( that)?( (she|he)( was| had been| has been| were)?)?)?\s*$",
+    re.IGNORECASE)
+CHILDHOOD = re.compile(
+    r"\b(as an? (child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|a boy|a teenager|"
+    r"growing up|small|\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
 # found its object or its verb ends at the comma.
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"
@@ -229,6 +238,11 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
+    # "Mum told me she was abused by her stepdad when she was little": a parent telling of
+    # her own childhood (checked before history, which a disclosure is exempt from)
+    if PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
+            check_inside and CHILDHOOD.search(inside))):
+        return "other_person"
     # A past-time cue reaches a few words ("used to mind her"), not a whole long clause.
     near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])
     if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]):

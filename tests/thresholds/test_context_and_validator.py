@@ -636,3 +636,16 @@ def test_the_callers_introduction_is_masked_exactly_as_the_single_pattern_would(
         assert E.mask_caller(t) == want, t
         masked += want != t
     assert masked > 100
+
+
+def test_a_parent_telling_of_her_own_childhood_is_not_the_childs_disclosure():
+    def level(text, age=9):
+        return assess({"text": text, "child_age_years": age})["level"]
+
+    assert level("HV visit. Mum told me she was sexually abused by her stepdad when she was little. "
+                 "Baby thriving.", 0.5) < 4
+    # the child telling, or a parent passing on what the child said, is the child's disclosure
+    assert level("Ella told me she was sexually abused by her stepdad when she was little.") == 4
+    assert level("Mum told me Ella said her stepdad sexually abused her when she was little.") == 4
+    # with no sign that it was the parent's own childhood, it stays with the child
+    assert level("Mum told me she was sexually abused by her stepdad.") == 4

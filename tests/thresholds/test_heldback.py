@@ -58,7 +58,14 @@ or the main vignette suite. First measurements, before any fix they prompted:
   the morning-after pill, FII told as fits no one has seen, a coach asking for pictures,
   an overdose an hour ago at the top of a car park); 2 routes missed. After general
   fixes: 87.5% and 95%, no level-4 case read lower, every route named.
-Fresh sets have so far agreed 70-85% on first reading (15 sets): the target of 90% is not met on
+- fresh/heldback16.yml and fresh/heldback17.yml (40 cases each, written 23 November 2026
+  once the fixes from sets 14 and 15 had landed): 75% and 80% agreement. Set 16: 2
+  level-4 cases read lower, both flagged (a blueish "fingertip-sized" mark on a baby
+  mentioned in passing; a girl texting from a bathroom as her stepdad kicks the door in),
+  and one in another language, flagged; no route missed. Set 17: no level-4 case read
+  lower; 1 route missed (a coach's grooming messages). After general fixes: 92.5% and
+  85%, no level-4 case read lower, every route named.
+Fresh sets have so far agreed 70-85% on first reading (17 sets): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
