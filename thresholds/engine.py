@@ -203,6 +203,19 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
                 f["level"] = oi["level"]
             rationale.append(oi["text"])
 
+    # A need the caller's own account shows to be something else (the rulebook's
+    # `explained`): read at that rule's level, its route not named, and always reviewed.
+    explained: set[str] = set()
+    for rule in rb.raw.get("explained") or []:
+        hits = [f for f in found if f["id"] in rule["indicators"]]
+        if hits and all(any(_rx(p).search(text) for p in group) for group in rule["when_all"]):
+            for f in hits:
+                f["level"] = rule["level"]
+                explained.add(f["id"])
+            rationale.append(rule["text"])
+            review_reasons.append("The account explains a concern as something else; an advisor "
+                                  "should confirm that reading.")
+
     ids = {f["id"] for f in found}
     ov = rb.overrides
     emergency = bool(case.get("immediate_danger")) or any(
@@ -284,7 +297,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     routes: list[str] = []
     for f in found:
         ind = rb.indicators.get(f["id"])
-        if not ind or not ind.route or ind.route in routes:
+        if not ind or not ind.route or ind.route in routes or f["id"] in explained:
             continue
         if ind.route == "police_fgm" and age is not None and age >= 18:
             continue

@@ -574,6 +574,37 @@ def check(path: str | Path) -> list[str]:
                 add(lrnode, f"{where}: level must be 1 to 4")
             if not rule.get("text"):
                 add(lrnode, f"{where} is missing 'text'")
+    ex = data.get("explained")
+    if ex is not None:
+        exnode = top.get("explained", (root, root))[1]
+        items = exnode.value if isinstance(exnode, yaml.SequenceNode) else []
+        for n, rule in enumerate(ex if isinstance(ex, list) else [None], start=1):
+            where, node = f"explained[{n}]", items[n - 1] if n <= len(items) else exnode
+            if not isinstance(rule, dict):
+                add(node, f"{where} must be a mapping with id, indicators, level, when_all and text")
+                continue
+            if not rule.get("id") or rule.get("id") in ids_all:
+                add(node, f"{where}: needs an id of its own (not an indicator id)")
+            inds = rule.get("indicators")
+            if not isinstance(inds, list) or not inds:
+                add(node, f"{where}: 'indicators' must be a non-empty list of indicator ids")
+            for iid in inds if isinstance(inds, list) else []:
+                if iid not in ids_all:
+                    add(node, f"{where}: names unknown indicator '{iid}'")
+            if rule.get("level") not in (1, 2, 3, 4):
+                add(node, f"{where}: level must be 1 to 4")
+            groups = rule.get("when_all")
+            if not isinstance(groups, list) or not groups or not all(
+                    isinstance(g, list) and g for g in groups):
+                add(node, f"{where}: 'when_all' must be a non-empty list of non-empty lists of patterns")
+            for g in groups if isinstance(groups, list) else []:
+                for pat in g if isinstance(g, list) else []:
+                    try:
+                        compile_pattern(str(pat))
+                    except re.error as exc:
+                        add(node, f"{where}: pattern does not compile: {exc}")
+            if not rule.get("text"):
+                add(node, f"{where} is missing 'text'")
     pbo = (data.get("overrides") or {}).get("pre_birth_concern")
     if isinstance(pbo, dict):
         pbnode = _key_nodes(onode2).get("pre_birth_concern", (root, root))[1]

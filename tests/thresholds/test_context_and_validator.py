@@ -649,3 +649,29 @@ def test_a_parent_telling_of_her_own_childhood_is_not_the_childs_disclosure():
     assert level("Mum told me Ella said her stepdad sexually abused her when she was little.") == 4
     # with no sign that it was the parent's own childhood, it stays with the child
     assert level("Mum told me she was sexually abused by her stepdad.") == 4
+
+
+def test_study_of_extremism_with_the_childs_own_views_against_it_is_explained_not_routed():
+    study = ("Sixth form tutor. Sam (17) is doing his EPQ on how extremist groups recruit online; the "
+             "web filter flagged terrorist propaganda sites. His supervisor agreed the sources and his "
+             "draft is sharply critical of what he reads.")
+    r = assess({"text": study, "child_age_years": 17})
+    assert r["level"] == 1 and "prevent" not in r["special_routes"] and r["needs_human_review"]
+    assert any("study, not radicalisation" in x for x in r["rationale"])
+    # the same material without the child's views against it: Prevent, as before
+    bare = study.replace(" and his draft is sharply critical of what he reads", "")
+    r = assess({"text": bare, "child_age_years": 17})
+    assert r["level"] == 2 and "prevent" in r["special_routes"]
+    # study framing does not explain away anything else the text holds
+    worse = study + " He has also said he wants to travel to join the fighters."
+    r = assess({"text": worse, "child_age_years": 17})
+    assert r["level"] == 4 and "prevent" in r["special_routes"]
+
+
+def test_validator_checks_explained_rules(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("    indicators: [radicalisation]\n    level: 1", "    indicators: [no_such_thing]\n    level: 9"),
+        ("      - - \"\\\\b(critical of", "      - - \"\\\\b((critical of"))
+    line = line_of("  - id: studying_extremism")
+    for msg in ("names unknown indicator 'no_such_thing'", "level must be 1 to 4", "pattern does not compile"):
+        assert any(f":{line}:" in p and f"explained[1]: {msg}" in p for p in problems), (msg, problems)
