@@ -27,7 +27,7 @@ FIELDS: dict[str, tuple[type, ...]] = {
 PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(for|since|over) ['\"\u2018\u2019\u201c\u201d]?(the )?(last |past )?((about|around|nearly|almost|over|more than|at least) )?"
     r"((\d+|two|three|four|five|six|several|a few|a couple of|some|many) )?(weeks|months|years|month|year)\b|"
-    r"\b(since|from) (the )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
+    r"\b(since|from) (the )?((early|mid|late|the (start|end|beginning|middle) of) )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
     r"last term|(start|beginning) of (the )?(term|year|school year|half[- ]term))\b|"
     r"\b(four|five|six|seven|eight|nine|ten|[4-9])( and a half)? weeks\b|"

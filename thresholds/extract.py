@@ -94,13 +94,17 @@ OTHER_PERSON_AFTER = re.compile(
     r"(herself|himself),? (when (she|he) was|as an? )|as an? (small |little |young )?(girl|boy|child|kid|teenager) "
     r"(herself|himself))\b", re.IGNORECASE)
 # A parent as the one telling, just before the mention ("Mum told me she was ...", "Dad
-# (34) said he"), and a cue that the telling is about the parent's own childhood.
+# (34) said he", "Mum Amal told me at booking that she"), and a cue that the telling is
+# about the parent's own childhood. Only a time or place may come between the telling and
+# the mention, not another person ("Mum told me Ella said ..." is Ella's disclosure).
 PARENT_TELLING = re.compile(
-    r"\b(mum|mom|mother|dad|father)\s*(\(\d+\)\s*)?((has |had )?(told|tells|said|says|disclosed|shared|"
-    r"explained|mentioned|talked about)( to)?( me| us)?( that)?( (she|he)( was| had been| has been| were)?)?)?\s*$",
+    r"\b(mum|mom|mother|dad|father)( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?(told|tells|said|says|disclosed|"
+    r"shared|explained|mentioned|talked about)( to)?( me| us)?( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?"
+    r"( that)?( (she|he)( was| had been| has been|"
+    r" were)?)?)?\s*$",
     re.IGNORECASE)
 CHILDHOOD = re.compile(
-    r"\b(as an? (child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|a boy|a teenager|"
+    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|a boy|a teenager|"
     r"growing up|small|\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
 # found its object or its verb ends at the comma.
@@ -109,7 +113,8 @@ TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whe
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
-    r",\s*(and )?(no|not|never|nothing)\b|"  # a new negated item starts its own scope
+    r",\s*(and )?(no|not|never|nothing|doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|"
+    r"can'?t|cannot|won'?t|hasn'?t|has not|haven'?t)\b|"  # a new negated item starts its own scope
     r",\s*(and |so |then |also )?(he|she|they|we|i)\s+(?!(or|and|nor)\b)\w+|"  # a new subject: a new clause
     r",\s*(and |so |then |also )?((he|she|they|it|there|baby|child|mum|dad|\w+ \w+)\s+)?"
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"

@@ -675,3 +675,33 @@ def test_validator_checks_explained_rules(tmp_path):
     line = line_of("  - id: studying_extremism")
     for msg in ("names unknown indicator 'no_such_thing'", "level must be 1 to 4", "pattern does not compile"):
         assert any(f":{line}:" in p and f"explained[1]: {msg}" in p for p in problems), (msg, problems)
+
+
+def test_cut_means_fgm_only_of_a_person():
+    assert "fgm_known" not in ids("Young carer. Dad has MS and his care package was cut.", child_age_years=12)
+    assert "fgm_known" in ids("Mum mentioned that her daughter (4) was cut when they visited family abroad.",
+                              child_age_years=4)
+    assert "fgm_known" in ids("Through the interpreter mum said Amina was cut last summer.", child_age_years=9)
+
+
+def test_an_ache_is_not_a_disclosure_but_a_hurt_by_someone_is():
+    assert "disclosure_of_abuse" not in ids("He cries before school and says his tummy hurts.", child_age_years=10)
+    assert "disclosure_of_abuse" in ids("He says his stepdad hurts him.", child_age_years=10)
+
+
+def test_a_negated_item_in_a_list_does_not_deny_the_next_one():
+    found = ids("Tommy has fewer than ten words, no two-word phrases, doesn't respond to his name.",
+                child_age_years=3.3)
+    assert "serious_developmental_delay" in found
+
+
+def test_a_mother_telling_at_a_visit_of_her_own_childhood_fgm_is_not_the_babys():
+    text = ("Postnatal day 10. Mum Fadumo told me during antenatal care that she had FGM as a young "
+            "child in Somalia. Baby girl feeding well.")
+    r = assess({"text": text, "child_age_years": 0.03, "mobile": False})
+    assert "police_fgm" not in r["special_routes"] and r["level"] < 4 and r["needs_human_review"]
+
+
+def test_violence_said_to_be_happening_now_is_immediate_danger():
+    text = "A girl rang from home crying: mum's boyfriend is smashing the house up. It's happening now."
+    assert assess({"text": text, "child_age_years": 10})["recommendation"] == "emergency_999"

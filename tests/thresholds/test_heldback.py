@@ -65,7 +65,19 @@ or the main vignette suite. First measurements, before any fix they prompted:
   and one in another language, flagged; no route missed. Set 17: no level-4 case read
   lower; 1 route missed (a coach's grooming messages). After general fixes: 92.5% and
   85%, no level-4 case read lower, every route named.
-Fresh sets have so far agreed 70-85% on first reading (17 sets): the target of 90% is not met on
+- fresh/heldback18.yml and fresh/heldback19.yml (40 cases each, written 23 November 2026
+  once the fixes from sets 16 and 17 had landed): 77.5% and 82.5% agreement. Set 18: no
+  level-4 case read lower except one in another language (flagged), but a girl hiding
+  while "it's happening now" was level 4 without "phone 999"; 1 route missed (a mum's
+  friend "since early January"). Set 19: no level-4 case read lower; 2 routes missed (a
+  midday supervisor; forum videos praising attacks). After general fixes: 85% and 90%,
+  no level-4 case read lower, every route named.
+- Across sets 1-19, the most common disagreement left is the engine reading a case one
+  level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
+  were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
+  (level 2 with review here, by choice), or text with no recognised need (level 2 with
+  review, by design, never a confident level 1).
+Fresh sets have so far agreed 70-85% on first reading (19 sets): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
