@@ -426,6 +426,20 @@ def check(path: str | Path) -> list[str]:
     seen_patterns: dict[str, tuple[str, int]] = {}
     levels_reached = set()
     ids_all = {i.get("id") for i in data.get("indicators") or [] if isinstance(i, dict)}
+
+    def check_ids(node, where: str, val, key: str = "indicators") -> None:
+        if not isinstance(val, list) or not val:
+            add(node, f"{where}: '{key}' must be a non-empty list of indicator ids")
+        for iid in val if isinstance(val, list) else []:
+            if iid not in ids_all:
+                add(node, f"{where}: names unknown indicator '{iid}'")
+
+    def check_patterns(node, where: str, pats) -> None:
+        for pat in pats:
+            try:
+                compile_pattern(str(pat))  # exactly as the engine will
+            except re.error as exc:
+                add(node, f"{where}: pattern does not compile: {exc}")
     if inode is not None and not isinstance(inode, yaml.SequenceNode):
         add(inode, "'indicators' must be a list")
     for item in (inode.value if isinstance(inode, yaml.SequenceNode) else []):
@@ -539,20 +553,11 @@ def check(path: str | Path) -> list[str]:
                 continue
             if rule.get("route") not in (data.get("special_routes") or {}):
                 add(rrnode, f"{where}: unknown route '{rule.get('route')}'")
-            inds = rule.get("indicators")
-            if not isinstance(inds, list) or not inds:
-                add(rrnode, f"{where}: 'indicators' must be a non-empty list")
-            for iid in inds if isinstance(inds, list) else []:
-                if iid not in ids_all:
-                    add(rrnode, f"{where}: names unknown indicator '{iid}'")
+            check_ids(rrnode, where, rule.get("indicators"))
             pats = rule.get("patterns")
             if not isinstance(pats, list) or not pats:
                 add(rrnode, f"{where}: 'patterns' must be a non-empty list")
-            for pat in pats if isinstance(pats, list) else []:
-                try:
-                    compile_pattern(str(pat))
-                except re.error as exc:
-                    add(rrnode, f"{where}: pattern does not compile: {exc}")
+            check_patterns(rrnode, where, pats if isinstance(pats, list) else [])
     lr = data.get("level_rules")
     if lr is not None:
         lrnode = top.get("level_rules", (root, root))[1]
@@ -564,12 +569,7 @@ def check(path: str | Path) -> list[str]:
             if not rule.get("id") or rule.get("id") in ids_all:
                 add(lrnode, f"{where}: needs an id of its own (not an indicator id)")
             for key in ("when_all", "when_any"):
-                val = rule.get(key)
-                if not isinstance(val, list) or not val:
-                    add(lrnode, f"{where}: '{key}' must be a non-empty list of indicator ids")
-                for iid in val if isinstance(val, list) else []:
-                    if iid not in ids_all:
-                        add(lrnode, f"{where}: names unknown indicator '{iid}'")
+                check_ids(lrnode, where, rule.get(key), key)
             if rule.get("level") not in (1, 2, 3, 4):
                 add(lrnode, f"{where}: level must be 1 to 4")
             if not rule.get("text"):
@@ -585,12 +585,7 @@ def check(path: str | Path) -> list[str]:
                 continue
             if not rule.get("id") or rule.get("id") in ids_all:
                 add(node, f"{where}: needs an id of its own (not an indicator id)")
-            inds = rule.get("indicators")
-            if not isinstance(inds, list) or not inds:
-                add(node, f"{where}: 'indicators' must be a non-empty list of indicator ids")
-            for iid in inds if isinstance(inds, list) else []:
-                if iid not in ids_all:
-                    add(node, f"{where}: names unknown indicator '{iid}'")
+            check_ids(node, where, rule.get("indicators"))
             if rule.get("level") not in (1, 2, 3, 4):
                 add(node, f"{where}: level must be 1 to 4")
             groups = rule.get("when_all")
@@ -598,11 +593,7 @@ def check(path: str | Path) -> list[str]:
                     isinstance(g, list) and g for g in groups):
                 add(node, f"{where}: 'when_all' must be a non-empty list of non-empty lists of patterns")
             for g in groups if isinstance(groups, list) else []:
-                for pat in g if isinstance(g, list) else []:
-                    try:
-                        compile_pattern(str(pat))
-                    except re.error as exc:
-                        add(node, f"{where}: pattern does not compile: {exc}")
+                check_patterns(node, where, g if isinstance(g, list) else [])
             if not rule.get("text"):
                 add(node, f"{where} is missing 'text'")
     pbo = (data.get("overrides") or {}).get("pre_birth_concern")
