@@ -191,7 +191,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # An explained minor injury to a mobile child (applied before the baby override,
     # which looks at every injury and does not care about explanations).
     oi = rb.raw.get("ordinary_injury")
-    if oi and (case.get("mobile") is not False) and age is not None and age >= 1:
+    # (a baby under one the caller says is mobile, cruising and walking, counts too)
+    if oi and (case.get("mobile") is not False) and age is not None and (
+            age >= 1 or case.get("mobile") is True):
         minor = {oi["indicator"]} | {i for i, years in (oi.get("also_from_years") or {}).items()
                                      if age >= years}
         others = {"injury_unexplained", "non_accidental_injury", "physical_abuse",

@@ -123,9 +123,13 @@ BRACKETED = re.compile(r"\([^()]*\)")
 # "nothing to suggest anyone is using or grooming him", "not seen anything like new
 # clothes, money or older friends": these cues deny a whole list, so they reach further.
 STRONG_NEGATION = re.compile(
-    r"\b(nothing to suggest|no (evidence|signs?|indication|suggestion) (of|that)|(not|never|haven'?t|hasn'?t|"
+    r"\b(nothing to suggest|no (evidence|signs?|indication|suggestion)( so far| as yet| yet| at all)? (of|that)|(not|never|haven'?t|hasn'?t|"
     r"have not|has not) seen (anything|any) (like|of)|no concerns? about)\b", re.IGNORECASE)
 STRONG_NEGATION_WINDOW_WORDS = 12
+# "said nobody hurts him": the child's own denial inside a match
+NOBODY_DOES = re.compile(
+    r"\b(said|says|told (me|us|her|him|staff)|insists?|insisted)( that)? (nobody|no one|no-one|noone) "
+    r"(hurts|hit|hits|has (ever )?(hurt|hit)|smacks|touches|is hurting)\b", re.IGNORECASE)
 # "nothing" denies only the word straight after it ("nothing extremist on his phone"),
 # not a whole clause ("nothing to eat, bruises on his arm")
 NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)
@@ -235,6 +239,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
     # negate the main clause
+    if check_inside and NOBODY_DOES.search(inside):  # "said nobody hurts him"
+        return "negated"
     if check_inside and NEGATION.search(inside) and NEGATION.search(
             PSEUDO_NEGATION.sub(" ", BRACKETED.sub(" ", inside))):
         return "negated"

@@ -705,3 +705,26 @@ def test_a_mother_telling_at_a_visit_of_her_own_childhood_fgm_is_not_the_babys()
 def test_violence_said_to_be_happening_now_is_immediate_danger():
     text = "A girl rang from home crying: mum's boyfriend is smashing the house up. It's happening now."
     assert assess({"text": text, "child_age_years": 10})["recommendation"] == "emergency_999"
+
+
+def test_a_childs_own_denial_inside_a_match_and_idioms_of_hitting():
+    assert "disclosure_of_abuse" not in ids("He was chatty and said nobody hurts him.", child_age_years=7)
+    assert "physical_abuse" not in ids("She lost her own parents young, so this has hit her hard.",
+                                       child_age_years=8)
+    assert "physical_abuse" in ids("Her mum's boyfriend hits her when he is drunk.", child_age_years=8)
+
+
+def test_a_baby_under_one_said_to_be_walking_has_an_ordinary_explained_bruise():
+    text = "Ruby is cruising and taking steps. A little bruise on her shin; dad said she bumped it on the table."
+    assert assess({"text": text, "child_age_years": 0.92, "mobile": True})["level"] == 1
+    # not said to be mobile: a bruise on a baby is the override, whatever the explanation
+    assert assess({"text": text.replace("is cruising and taking steps", "is a happy baby"),
+                   "child_age_years": 0.3})["level"] == 4
+
+
+def test_no_sign_so_far_denies_the_list_and_a_first_time_missing_is_not_regular():
+    text = "Return interviews done; no sign so far of older associates, new phones, cash or drugs."
+    assert "criminal_exploitation" not in ids(text, child_age_years=15)
+    first = "She went missing overnight for the first time on Saturday."
+    assert "regular_missing" not in ids(first, child_age_years=15)
+    assert "regular_missing" in ids("She goes missing overnight most weekends.", child_age_years=15)

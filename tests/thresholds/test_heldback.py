@@ -72,12 +72,18 @@ or the main vignette suite. First measurements, before any fix they prompted:
   friend "since early January"). Set 19: no level-4 case read lower; 2 routes missed (a
   midday supervisor; forum videos praising attacks). After general fixes: 85% and 90%,
   no level-4 case read lower, every route named.
+- fresh/heldback20.yml and fresh/heldback21.yml (40 cases each, written 23 November 2026
+  once the fixes from sets 18 and 19 had landed): 87.5% and 80% agreement, the closest
+  yet to the target and still below it. No level-4 case read lower in either, except one
+  in another language in each (flagged for an advisor to read); routes missed 2 (a
+  coach's grooming messages told as "messages our coach sent"; a "proscribed Islamist
+  group") and 1 (the case in another language). After general fixes: 90% and 92.5%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-85% on first reading (19 sets): the target of 90% is not met on
+Fresh sets have so far agreed 70-87.5% on first reading (21 sets): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
@@ -113,6 +119,7 @@ def measure(path: Path) -> dict:
     cases = yaml.safe_load(path.read_text())
     agree, missed_l4, unflagged_l4, missed_routes, disagreements = 0, [], [], [], []
     unread = []  # level-4 cases in another language: read lower, sent to an advisor to read
+    unread_routes = []  # likewise, a route in a case in another language
     for v in cases:
         r = assess({k: v[k] for k in CASE_KEYS if k in v})
         if r["level"] == v["level"]:
@@ -130,10 +137,14 @@ def measure(path: Path) -> dict:
         if v.get("rec") == "emergency_999" and r["recommendation"] != "emergency_999":
             missed_l4.append(v["id"] + " (999)")
         if not set(v.get("routes") or []) <= set(r["special_routes"]):
-            missed_routes.append(v["id"])
+            if r["needs_human_review"] and any(NOT_ENGLISH in line for line in r["rationale"]):
+                unread_routes.append(v["id"])  # the advisor who reads it names the route
+            else:
+                missed_routes.append(v["id"])
     return {"file": path.name, "cases": len(cases), "level_agreement": round(agree / len(cases), 3),
             "missed_level_4": missed_l4, "missed_level_4_without_review": unflagged_l4,
             "level_4_in_another_language_sent_for_review": unread,
+            "route_in_another_language_sent_for_review": unread_routes,
             "missed_routes": missed_routes,
             "disagreements": disagreements}
 
