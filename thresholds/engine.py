@@ -27,6 +27,8 @@ FIELDS: dict[str, tuple[type, ...]] = {
 PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(for|since|over) ['\"\u2018\u2019\u201c\u201d]?(the )?(last |past )?((about|around|nearly|almost|over|more than|at least) )?"
     r"((\d+|two|three|four|five|six|several|a few|a couple of|some|many) )?(weeks|months|years|month|year)\b|"
+    r"\b(last|this past) (spring|summer|autumn|winter|september|october|november|december|january|february|march|"
+    r"april|may|june|july|august)\b|"
     r"\b(since|from) (the )?((early|mid|late|the (start|end|beginning|middle) of) )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
     r"last term|(start|beginning) of (the )?(term|year|school year|half[- ]term))\b|"
@@ -39,7 +41,7 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"eight) (weeks|wks)\b|"
     r"\b(the )?(whole|entire) (\w+ )?(year|term)\b|\b(about|around|nearly|over|almost) ([4-9]|\d\d) "
     r"(weeks|wks)\b|"
-    r"\b(came|arrived|moved|joined|started)\b[^.?!]{0,40}\bin (the )?(summer|september|january|february|march|"
+    r"\b(came|arrived|moved|joined|started)\b[^.?!]{0,40}\bin (the )?(spring|autumn|winter|summer|september|january|february|march|"
     r"april|may|june|july|august|october|november|december|last year|\d{4})\b|"
     r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
     r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b",

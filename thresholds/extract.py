@@ -36,7 +36,8 @@ NEGATION = re.compile(
     r"didnt|doesnt|dont|isnt|wasnt|hasnt|havent|hadnt|wont|cant|couldnt|wouldnt|arent|werent)\b|"
     r"n't\b", re.IGNORECASE)
 PSEUDO_NEGATION = re.compile(
-    r"\b(not only|no doubt|didn'?t mean to|not sure (if|whether|why)|no longer|not just|"
+    r"\b((don'?t|dont|do not|not to|didn'?t want to|not supposed to|never to) tell|"  # "don't tell dad but he hits me"
+    r"not only|no doubt|didn'?t mean to|not sure (if|whether|why)|no longer|not just|"
     r"can'?t (explain|say)|won'?t (explain|say)|would(n'?t| not) (explain|say)|"
     r"could(n'?t| not) (explain|say)|did(n'?t| not) (explain|say))\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(
@@ -103,6 +104,10 @@ PARENT_TELLING = re.compile(
     r"( that)?( (she|he)( was| had been| has been|"
     r" were)?)?)?\s*$",
     re.IGNORECASE)
+ADULT_OWN = re.compile(
+    r"\b(mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?"
+    r"( [\w'-]+){0,3}? (told|tells|said|says|disclosed|mentioned|shared|explained)( to)?( me| us)?( that)? (she|he) "
+    r"(had|has had|was|has been|had been|underwent|went through)\b", re.IGNORECASE)
 CHILDHOOD = re.compile(
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|a boy|a teenager|"
     r"growing up|small|\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
@@ -253,6 +258,10 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     # her own childhood (checked before history, which a disclosure is exempt from)
     if PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
             check_inside and CHILDHOOD.search(inside))):
+        return "other_person"
+    # "Mrs A, 24, told me she had FGM": an adult, by her stated age, telling of what was
+    # done to herself (reaching into the mention)
+    if any(a.end() > len(before) for a in ADULT_OWN.finditer(before + inside)):
         return "other_person"
     # A past-time cue reaches a few words ("used to mind her"), not a whole long clause.
     near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])

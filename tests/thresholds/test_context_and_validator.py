@@ -728,3 +728,21 @@ def test_no_sign_so_far_denies_the_list_and_a_first_time_missing_is_not_regular(
     first = "She went missing overnight for the first time on Saturday."
     assert "regular_missing" not in ids(first, child_age_years=15)
     assert "regular_missing" in ids("She goes missing overnight most weekends.", child_age_years=15)
+
+
+def test_an_adult_by_her_stated_age_telling_of_herself_is_not_the_child():
+    text = "Practice nurse. During a smear test Mrs Abdi, 24, told me she had FGM in Somalia. Her son is 2."
+    r = assess({"text": text, "child_age_years": 2})
+    assert "police_fgm" not in r["special_routes"] and r["level"] < 4 and r["needs_human_review"]
+    # a young person's own age keeps it hers
+    girl = assess({"text": "School nurse. Amina, 15, told me she had FGM in Somalia.", "child_age_years": 15})
+    assert girl["level"] == 4 and "police_fgm" in girl["special_routes"]
+    # what an adult says she does to the child is still about the child
+    hits = assess({"text": "Mum, 32, told me she hits him with a slipper.", "child_age_years": 6})
+    assert hits["level"] >= 3
+
+
+def test_asking_an_adult_not_to_tell_is_not_a_denial():
+    text = "He said to me 'dont tell dad but he hits me with his belt when im naughty'."
+    assert assess({"text": text, "child_age_years": 8})["level"] == 4
+    assert "disclosure_of_abuse" not in ids("He said his dad doesn't hit him.", child_age_years=8)

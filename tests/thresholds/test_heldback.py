@@ -78,12 +78,22 @@ or the main vignette suite. First measurements, before any fix they prompted:
   in another language in each (flagged for an advisor to read); routes missed 2 (a
   coach's grooming messages told as "messages our coach sent"; a "proscribed Islamist
   group") and 1 (the case in another language). After general fixes: 90% and 92.5%.
+- fresh/heldback22.yml and fresh/heldback23.yml (40 cases each, written 23 November 2026
+  once the fixes from sets 20 and 21 had landed): 85% and 90% agreement. Set 23 is the
+  first to reach 90% on its first reading, but it does not meet the target: one level-4
+  case was read lower without a flag for review (a coach grooming a girl with vapes, a
+  phone, lifts and "delete these"), and 4 routes were missed (that LADO; private
+  fostering told as "a friend of her mum's from church, not actually related" and as an
+  unrelated "uncle"; Prevent for a preacher "who praises ISIS attacks"). Set 22: 1
+  level-4 case read lower, flagged ("dont tell dad but he hits me" read as a denial); no
+  route missed. After general fixes: 87.5% and 92.5%, no level-4 case read lower, every
+  route named.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-87.5% on first reading (21 sets): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (23 sets; the one at 90% missed a level-4 case and 4 routes): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
