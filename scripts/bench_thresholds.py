@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from thresholds import assess, load_rulebook  # noqa: E402
-from thresholds.cli import workers_wanted  # noqa: E402
 
 SHORT = [
     "She told me her dad hits her with a belt when he has been drinking.",
@@ -109,9 +108,9 @@ def main() -> int:
         return wall
 
     print(f"batch of {len(batch)} cases through `triage assess --jsonl`...", file=sys.stderr)
-    workers = workers_wanted()
-    wall = run_batch(workers)
-    wall_one = run_batch(1) if workers > 1 else wall
+    wall = run_batch(1)  # the default: one process
+    cores = os.cpu_count() or 1
+    wall_shared = run_batch(cores) if cores > 1 else wall  # opted in: TRIAGE_WORKERS=cores
     t0 = time.perf_counter()
     subprocess.run([str(ROOT / ".venv/bin/triage"), "assess"], input=batch[0], capture_output=True,
                    text=True, timeout=120)
@@ -119,11 +118,12 @@ def main() -> int:
 
     ms = lambda v: round(v * 1000, 3)
     report = {
-        "batch_jsonl": {"cases": len(batch), "processes": workers, "seconds": round(wall, 2),
+        "batch_jsonl": {"cases": len(batch), "processes": 1, "seconds": round(wall, 2),
                         "per_second_including_startup": round(len(batch) / wall, 1),
                         "per_second_excluding_startup": round(len(batch) / max(wall - startup, 1e-9), 1),
-                        "process_startup_seconds": round(startup, 2),
-                        "one_process_per_second_including_startup": round(len(batch) / wall_one, 1)},
+                        "process_startup_seconds": round(startup, 2)},
+        "batch_jsonl_shared": {"processes": cores, "setting": f"TRIAGE_WORKERS={cores}",
+                               "per_second_including_startup": round(len(batch) / wall_shared, 1)},
         "single_in_process_per_second": round(len(short_lat) / sum(short_lat), 1),
         "short_text_ms": {"p50": ms(pct(short_lat, 50)), "p95": ms(pct(short_lat, 95))},
         "long_text_ms": {"words": round(n_words), "p50": ms(pct(long_lat, 50)), "p95": ms(pct(long_lat, 95))},

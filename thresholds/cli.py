@@ -1,9 +1,9 @@
 """`triage`: the threshold engine from the command line.
 
     triage assess            one JSON case on stdin -> one JSON result on stdout
-    triage assess --jsonl    one case a line -> one result a line, in order (a long batch
-                             is shared between processes: TRIAGE_WORKERS, default one
-                             per core)
+    triage assess --jsonl    one case a line -> one result a line, in order, in one
+                             process (TRIAGE_WORKERS=n shares a long batch between n
+                             processes forked after start-up, at most one per core)
     triage rulebook check F  every problem in a rulebook file, with its line
 
 Exit status: 0 success; 2 bad input (with {"error": "..."} on stdout); 1 a rulebook
@@ -82,11 +82,12 @@ LINES_PER_WORKER = 1000  # below this a second process is not worth starting
 
 
 def workers_wanted() -> int:
-    """TRIAGE_WORKERS, else one process per core (at most 4)."""
-    raw = os.environ.get("TRIAGE_WORKERS", "")
-    if raw.strip().isdigit() and int(raw) >= 1:
-        return int(raw)
-    return min(os.cpu_count() or 1, 4)
+    """TRIAGE_WORKERS (at most one per core, and 8), else 1: by default a batch is one
+    process, as the contract says; a council running large batches can opt in."""
+    raw = os.environ.get("TRIAGE_WORKERS", "").strip()
+    if raw.isdigit() and int(raw) >= 1:
+        return min(int(raw), os.cpu_count() or 1, 8) if int(raw) > 1 else 1
+    return 1
 
 
 def _assess_batch(lines: list[str], rb) -> bool:
