@@ -84,12 +84,6 @@ ATTENDANCE = re.compile(r"(?=[adfiostwADFIOSTW\d])(?:"
                         r"down|down) to\s+(\d{1,2}(?:\.\d+)?)\s?%)", re.IGNORECASE)
 
 
-def _rx(pattern: str) -> re.Pattern:
-    """A pattern of a rule (not an indicator), read as every rulebook pattern is (a space
-    matches any white space) and compiled once."""
-    return compile_pattern(pattern)
-
-
 class CaseError(ValueError):
     """Bad input: the message says exactly what is wrong."""
 
@@ -149,7 +143,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # child of that age; for an unborn baby the text is about the mother, an adult unless
     # it says she is young.
     pb_rule = rb.overrides.get("pre_birth_concern") or {}
-    young_mother = unborn and any(_rx(p).search(text)
+    young_mother = unborn and any(compile_pattern(p).search(text)
                                   for p in pb_rule.get("young_mother_patterns") or [])
     mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None or (
         age < rb.indicators[m.indicator_id].below_years if age is not None else not unborn or young_mother)]
@@ -202,7 +196,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
                   "disclosure_of_abuse", "burn_injury", "fracture"} - minor
         marks = [f for f in found if f["id"] in minor]
         if marks and not others & {f["id"] for f in found} and any(
-                _rx(p).search(text) for p in oi["explanation_patterns"]):
+                compile_pattern(p).search(text) for p in oi["explanation_patterns"]):
             for f in marks:
                 f["level"] = oi["level"]
             rationale.append(oi["text"])
@@ -212,7 +206,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     explained: set[str] = set()
     for rule in rb.raw.get("explained") or []:
         hits = [f for f in found if f["id"] in rule["indicators"]]
-        if hits and all(any(_rx(p).search(text) for p in group) for group in rule["when_all"]):
+        if hits and all(any(compile_pattern(p).search(text) for p in group) for group in rule["when_all"]):
             for f in hits:
                 f["level"] = rule["level"]
                 explained.add(f["id"])
@@ -229,7 +223,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     nm = ov.get("injury_non_mobile_baby")
     if nm:
         injuries = [f for f in found if f["id"] in nm["injury_indicators"]]
-        not_mobile_text = bool(injuries) and any(_rx(p).search(text)
+        not_mobile_text = bool(injuries) and any(compile_pattern(p).search(text)
                                                  for p in nm["not_mobile_patterns"])
         mobile = case.get("mobile")
         baby_not_mobile = (mobile is False or not_mobile_text or
