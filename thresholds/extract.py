@@ -105,7 +105,8 @@ PARENT_TELLING = re.compile(
     r" were)?)?)?\s*$",
     re.IGNORECASE)
 ADULT_OWN = re.compile(
-    r"\b(mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?"
+    r"\b((mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?|"
+    r"an? (1[89]|[2-9]\d)[- ]?(year[- ]old|yo|y/o) (mum|mother|woman|lady|dad|father|man))"
     r"( [\w'-]+){0,3}? (told|tells|said|says|disclosed|mentioned|shared|explained)( to)?( me| us)?( that)? (she|he) "
     r"(had|has had|was|has been|had been|underwent|went through)\b", re.IGNORECASE)
 CHILDHOOD = re.compile(

@@ -746,3 +746,16 @@ def test_asking_an_adult_not_to_tell_is_not_a_denial():
     text = "He said to me 'dont tell dad but he hits me with his belt when im naughty'."
     assert assess({"text": text, "child_age_years": 8})["level"] == 4
     assert "disclosure_of_abuse" not in ids("He said his dad doesn't hit him.", child_age_years=8)
+
+
+def test_phrasings_from_sets_24_and_25():
+    # an adult named by her age in years
+    r = assess({"text": "At a smear appointment a 28-year-old mum told me she had FGM as a baby in Somalia. "
+                        "Her only child is a 3-year-old boy.", "child_age_years": 3})
+    assert "police_fgm" not in r["special_routes"] and r["level"] < 4
+    # infibulation told as being 'closed'; a case being closed is not
+    assert "fgm_known" in ids("While we talked she said she was 'closed' when she was about 6.", child_age_years=15)
+    assert "fgm_known" not in ids("The early help case was closed last year.", child_age_years=15)
+    # county lines told through what he carried and owed
+    assert assess({"text": "15yo found in a flat 90 miles from home with cash, 2 handsets ringing non-stop and "
+                           "14 wraps. Says he has to pay it back.", "child_age_years": 15})["level"] == 4

@@ -88,12 +88,18 @@ or the main vignette suite. First measurements, before any fix they prompted:
   level-4 case read lower, flagged ("dont tell dad but he hits me" read as a denial); no
   route missed. After general fixes: 87.5% and 92.5%, no level-4 case read lower, every
   route named.
+- fresh/heldback24.yml and fresh/heldback25.yml (40 cases each, written 23 November 2026
+  once the fixes from sets 22 and 23 had landed): 80% and 87.5% agreement. Set 24: no
+  level-4 case read lower except one in another language (flagged), every route named.
+  Set 25: 1 level-4 case read lower, flagged (county lines told through cash, handsets
+  and wraps 90 miles from home); 2 routes missed (Prevent for forums praising a mosque
+  attacker; police FGM told as "closed"). After general fixes: 82.5% and 90%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (23 sets; the one at 90% missed a level-4 case and 4 routes): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (25 sets; the one at 90% missed a level-4 case and 4 routes): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
