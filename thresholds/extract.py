@@ -98,17 +98,17 @@ OTHER_PERSON_AFTER = re.compile(
 # (34) said he", "Mum Amal told me at booking that she"), and a cue that the telling is
 # about the parent's own childhood. Only a time or place may come between the telling and
 # the mention, not another person ("Mum told me Ella said ..." is Ella's disclosure).
+_TELLING = r"(told|tells|said|says|disclosed|shared|explained|mentioned|talked about)( to)?( me| us)?"
 PARENT_TELLING = re.compile(
-    r"\b(mum|mom|mother|dad|father)( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?(told|tells|said|says|disclosed|"
-    r"shared|explained|mentioned|talked about)( to)?( me| us)?( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?"
-    r"( that)?( (she|he)( was| had been| has been|"
-    r" were)?)?)?\s*$",
-    re.IGNORECASE)
+    rf"\b(mum|mom|mother|dad|father)( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?{_TELLING}"
+    r"( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?( that)?( (she|he)( was| had been| has been| were)?)?)?"
+    r"\s*$", re.IGNORECASE)
+# "Mrs A, 24, told me she had", "a 28-year-old mum told me she was": an adult, by her age
 ADULT_OWN = re.compile(
     r"\b((mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?|"
     r"an? (1[89]|[2-9]\d)[- ]?(year[- ]old|yo|y/o) (mum|mother|woman|lady|dad|father|man))"
-    r"( [\w'-]+){0,3}? (told|tells|said|says|disclosed|mentioned|shared|explained)( to)?( me| us)?( that)? (she|he) "
-    r"(had|has had|was|has been|had been|underwent|went through)\b", re.IGNORECASE)
+    rf"( [\w'-]+){{0,3}}? {_TELLING}( that)? (she|he) (had|has had|was|has been|had been|underwent|went through)\b",
+    re.IGNORECASE)
 CHILDHOOD = re.compile(
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|a boy|a teenager|"
     r"growing up|small|\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
