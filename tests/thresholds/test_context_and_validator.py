@@ -438,7 +438,9 @@ def test_an_indicator_marked_review_always_raises_review():
     r = assess({"text": "Mum had FGM as a child; she is firmly against it, daughter thriving.",
                 "child_age_years": 6})
     assert "fgm_mentioned" in {i["id"] for i in r["indicators"]}
-    assert r["needs_human_review"] and r["level"] >= 2 and "police_fgm" not in r["special_routes"]
+    # a mother's own FGM is no need of the child's by itself (level 1, as independent
+    # writers put it in 9 sets of 9), but an advisor always sees it for the daughter's sake
+    assert r["needs_human_review"] and r["level"] == 1 and "police_fgm" not in r["special_routes"]
     risk = assess({"text": "Worried about FGM: mum is taking her abroad for a ceremony this summer.",
                    "child_age_years": 7})
     assert risk["level"] == 4
