@@ -262,7 +262,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     for rule in rb.raw.get("level_rules") or []:
         ids_now = {f["id"] for f in found}
         hit = next((f for f in found if f["id"] in rule["when_any"]), None)
-        if hit and set(rule["when_all"]) <= ids_now:
+        if hit and set(rule["when_all"]) <= ids_now and not _rule_excepted(rule, text):
             found.append({**hit, "id": rule["id"], "level": rule["level"]})
             rationale.append(rule["text"])
 
@@ -361,6 +361,16 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         "needs_human_review": bool(review_reasons),
         "rulebook": {"name": rb.name, "version": rb.version},
     }
+
+
+def _rule_excepted(rule: dict, text: str) -> bool:
+    """A level rule's `unless_all`: every group has a pattern in the text, and no pattern of
+    `unless_none` does (a red mark from a grab, with no blow, pinch or bruise)."""
+    groups = rule.get("unless_all")
+    if not groups:
+        return False
+    return all(any(compile_pattern(p).search(text) for p in g) for g in groups) and not any(
+        compile_pattern(p).search(text) for p in rule.get("unless_none") or [])
 
 
 def _dedupe(items: list[str]) -> list[str]:

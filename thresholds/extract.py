@@ -50,6 +50,15 @@ PSEUDO_HYPOTHETICAL = re.compile(
 # Inside a match only a clear conditional counts ("said if he ever hit her"), not any "if".
 HYPOTHETICAL_INSIDE = re.compile(r"\b(if|what if|supposing)\s+\w+\s+(ever|were to|was to|would)\b",
                                  re.IGNORECASE)
+# "Is this a neglect thing?", "Does this count as private fostering?": the caller asks
+# whether a name fits; the question names no fact (what was described is read by itself)
+NAME_QUESTION_BEFORE = re.compile(
+    r"\b(is|was|could|would|might|does|do|should|will) (this|that|it)( really| still| actually| now)? "
+    r"(be |count as |counts as |amount to |sound like |be classed as |be seen as |be considered |meet )?"
+    r"(an? )?((form|kind|case|sort|type) of )?$", re.IGNORECASE)
+NAME_QUESTION_AFTER = re.compile(
+    r"\s*(thing|issue|matter|concern|case|situation|referral|worry|threshold|level)?\s*"
+    r"(then|too|here|now|really)?\s*\?", re.IGNORECASE)
 # "in 2017": a year before this one is history ("this year" is not)
 def _years_before(this_year: int, since: int = 1990) -> str:
     """A compact regex for the years from `since` to last year ("199\\d|20[01]\\d|202[0-5]"):
@@ -252,6 +261,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))) or (
             check_inside and HYPOTHETICAL_INSIDE.search(inside)):
+        return "hypothetical"
+    if NAME_QUESTION_BEFORE.search(scope) and NAME_QUESTION_AFTER.match(text, m_end):
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]

@@ -570,6 +570,15 @@ def check(path: str | Path) -> list[str]:
                 add(lrnode, f"{where}: needs an id of its own (not an indicator id)")
             for key in ("when_all", "when_any"):
                 check_ids(lrnode, where, rule.get(key), key)
+            unless = rule.get("unless_all")
+            if unless is not None and (not isinstance(unless, list) or not unless or not all(
+                    isinstance(g, list) and g for g in unless)):
+                add(lrnode, f"{where}: 'unless_all' must be a non-empty list of non-empty lists of patterns")
+            for g in unless if isinstance(unless, list) else []:
+                check_patterns(lrnode, where, g if isinstance(g, list) else [])
+            if rule.get("unless_none") is not None and unless is None:
+                add(lrnode, f"{where}: 'unless_none' needs 'unless_all'")
+            check_patterns(lrnode, where, rule.get("unless_none") or [])
             if rule.get("level") not in (1, 2, 3, 4):
                 add(lrnode, f"{where}: level must be 1 to 4")
             if not rule.get("text"):

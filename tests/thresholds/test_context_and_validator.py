@@ -761,3 +761,65 @@ def test_phrasings_from_sets_24_and_25():
     # county lines told through what he carried and owed
     assert assess({"text": "15yo found in a flat 90 miles from home with cash, 2 handsets ringing non-stop and "
                            "14 wraps. Says he has to pay it back.", "child_age_years": 15})["level"] == 4
+
+
+def test_a_question_whether_a_name_fits_names_no_fact():
+    """'Is this a neglect thing?' asks about a word; what was described is read by itself."""
+    asked = "Head lice again this term; mum treats it every time. Is this a neglect thing?"
+    assert "neglect" not in ids(asked, child_age_years=8)
+    told = "He comes in hungry and filthy every day and mum will not engage. This is neglect."
+    assert "neglect" in ids(told, child_age_years=8)
+    # a question about the child's own mark is not a question about a word
+    baby = assess({"text": "Is this bruise on her cheek something to worry about? She is 3 months old.",
+                   "child_age_years": 0.25})
+    assert baby["level"] == 4
+
+
+def test_a_procedure_question_about_no_child_is_universal_and_cannot_hide_a_real_one():
+    q = assess({"text": "General process question: how long does the MASH take to respond? "
+                        "No particular child in mind.", "child_age_years": 10})
+    assert q["level"] == 1 and "general_question" in {i["id"] for i in q["indicators"]}
+    real = assess({"text": "Training question really, but one of my Year 4s told me this morning "
+                           "that her dad hits her with a belt.", "child_age_years": 8})
+    assert real["level"] == 4
+
+
+def test_a_red_mark_from_a_grab_by_staff_is_for_the_lado_not_by_itself_level_4():
+    grab = assess({"text": "A teaching assistant grabbed Sam (8) by the wrist and yanked him out of the "
+                           "line, leaving a red mark that had gone by home time. Home life is good.",
+                   "child_age_years": 8})
+    assert "lado" in grab["special_routes"] and grab["level"] < 4
+    assert "injury_by_staff" not in {i["id"] for i in grab["indicators"]}
+    # a blow, a pinch or a bruise keeps the level rule, and so does a young child
+    for text, age in (("A teaching assistant grabbed Sam (8) and hit him, leaving a red mark and a "
+                       "bruise.", 8),
+                      ("A nursery worker grabbed a 2 year old by the arm, leaving a red mark.", 2)):
+        r = assess({"text": text, "child_age_years": age})
+        assert r["level"] == 4 and "lado" in r["special_routes"], text
+
+
+def test_validator_checks_level_rule_exceptions(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("      - [\"\\\\bred (finger", "      - [\"\\\\b(red (finger"),
+        ("    unless_all:\n", "    unless_all:\n      - []\n"))
+    line = line_of("  - id: injury_by_staff")
+    assert any(f":{line}:" in p and "level_rules[1]: pattern does not compile" in p for p in problems), problems
+    assert any("level_rules[1]: 'unless_all' must be a non-empty list" in p for p in problems), problems
+
+
+def test_harm_told_in_another_language_is_referred_and_read_by_an_advisor():
+    r = assess({"text": "Dzień dobry. Ośmioletnia Ola powiedziała mi dzisiaj, że tata bije ją pasem i "
+                        "boi się wrócić do domu.", "child_age_years": 8})
+    assert r["level"] == 4 and r["needs_human_review"]
+    calm = assess({"text": "Dzień dobry. Kuba ma 9 lat, często spóźnia się do szkoły i bywa smutny. "
+                           "W domu ma dobrą opiekę, nie widziałam żadnych siniaków.", "child_age_years": 9})
+    assert calm["level"] < 4 and calm["needs_human_review"]
+
+
+def test_tiredness_the_account_explains_is_no_need_by_itself():
+    r = assess({"text": "Ben (5) fell asleep on the carpet this morning; mum said they were at his "
+                        "uncle's wedding until late. Otherwise thriving.", "child_age_years": 5})
+    assert r["level"] == 1 and r["needs_human_review"]
+    still = assess({"text": "Ben (5) is always tired and falls asleep in class; mum says nothing is "
+                            "wrong.", "child_age_years": 5})
+    assert still["level"] >= 2
