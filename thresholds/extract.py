@@ -59,6 +59,8 @@ NAME_QUESTION_BEFORE = re.compile(
 NAME_QUESTION_AFTER = re.compile(
     r"\s*(thing|issue|matter|concern|case|situation|referral|worry|threshold|level)?\s*"
     r"(then|too|here|now|really)?\s*\?", re.IGNORECASE)
+# "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention
+POST_NEGATION = re.compile(r"\s*[:\-\u2013]\s*(none|nil|no|denied|denies|negative|not present)\b", re.IGNORECASE)
 # "in 2017": a year before this one is history ("this year" is not)
 def _years_before(this_year: int, since: int = 1990) -> str:
     """A compact regex for the years from `since` to last year ("199\\d|20[01]\\d|202[0-5]"):
@@ -131,6 +133,7 @@ CLAUSE_AFTER_COMMA = re.compile(
     r",\s*(and )?(no|not|never|nothing|doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|"
     r"can'?t|cannot|won'?t|hasn'?t|has not|haven'?t)\b|"  # a new negated item starts its own scope
     r",\s*(and |so |then |also )?(he|she|they|we|i)\s+(?!(or|and|nor)\b)\w+|"  # a new subject: a new clause
+    r",\s*(and |but )?(?-i:[A-Z][a-z]+)\s+(?-i:[a-z]+s)\b|"  # a name and its verb ("Gary touches")
     r",\s*(and |so |then |also )?((he|she|they|it|there|baby|child|mum|dad|\w+ \w+)\s+)?"
     r"(has|had|have|is|was|were|are|got|came|comes|showed|shows|presented|appeared|noticed|"
     r"found|said|says|told|saw|looked|looks|seems|seemed|'s)\b", re.IGNORECASE)
@@ -262,6 +265,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))) or (
             check_inside and HYPOTHETICAL_INSIDE.search(inside)):
         return "hypothetical"
+    if POST_NEGATION.match(text, m_end):
+        return "negated"
     if NAME_QUESTION_BEFORE.search(scope) and NAME_QUESTION_AFTER.match(text, m_end):
         return "hypothetical"
     sentence_end = text.find(".", m_end)
@@ -403,6 +408,13 @@ class IndicatorMatcher:
                 if ctx in ind.context_exempt:
                     ctx = None
                 mentions.append(Mention(ind.id, m.start(), m.end(), m.group(0), ctx))
+                if ctx == "negated":
+                    # "'don't touch my wee-wee, Gary touches my wee-wee'": a denial does not
+                    # reach a new clause that starts inside a long match; read that clause too
+                    b = CLAUSE_AFTER_COMMA.search(text, m.start(), m.end())
+                    m2 = b and rx.search(text, b.start() + 1, ends[k])
+                    if m2 and _context_for(text, starts[k], m2.start(), m2.end(), check_inside) is None:
+                        mentions.append(Mention(ind.id, m2.start(), m2.end(), m2.group(0), None))
         mentions.sort(key=lambda m: (m.start, m.end, m.indicator_id, m.context or ""))
         doc.user_data["mentions"] = mentions
         return doc

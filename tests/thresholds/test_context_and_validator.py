@@ -823,3 +823,17 @@ def test_tiredness_the_account_explains_is_no_need_by_itself():
     still = assess({"text": "Ben (5) is always tired and falls asleep in class; mum says nothing is "
                             "wrong.", "child_age_years": 5})
     assert still["level"] >= 2
+
+
+def test_a_denial_just_after_a_mention_negates_it():
+    assert "suicidal_thoughts" not in ids("Self-harm, scratches on her arm. Explored suicidal thoughts: none, "
+                                          "no plans.", child_age_years=14)
+    assert "suicidal_thoughts" in ids("She told me she has suicidal thoughts most nights.", child_age_years=14)
+
+
+def test_a_denial_does_not_reach_a_new_clause_inside_a_long_match():
+    text = "When I changed her she said 'don't touch my wee-wee, Gary touches my wee-wee and it hurts'."
+    r = assess({"text": text, "child_age_years": 3})
+    assert r["level"] == 4
+    assert "sexual_abuse" not in ids("She said she doesn't like anyone to touch her wee-wee at changing time.",
+                                     child_age_years=3)

@@ -94,12 +94,26 @@ or the main vignette suite. First measurements, before any fix they prompted:
   Set 25: 1 level-4 case read lower, flagged (county lines told through cash, handsets
   and wraps 90 miles from home); 2 routes missed (Prevent for forums praising a mosque
   attacker; police FGM told as "closed"). After general fixes: 82.5% and 90%.
+- fresh/heldback26-30.yml (40 cases each, written 1 December 2026 by five writers who read
+  only PRACTICE.md and CONTRACT.md section 2). Before any of them was read, the first
+  readings of sets 16-25 were re-run at their own earlier commits: 23 of their 81
+  disagreements were level-1 cases read as level 2 (procedure questions about no child,
+  complaints about an ordinary school sanction, a mother's own FGM, short stays, explained
+  tiredness), so level-1 readings were added first. Sets 26-28 were then measured once:
+  75%, 77.5% and 85% agreement; level-4 cases read lower 2 (an overdose just taken with
+  "this is goodbye", flagged; drug use in the home told at the end of a long message,
+  flagged) and 2 (a friend's disclosure with "blet", flagged; one in Polish) and 0; 999
+  missed 1, 2 and 0 times; routes missed 0, 3 and 0. Sets 29-30 were measured once after those fixes: 87.5% and 70% agreement; level-4
+  cases read lower 0 and 3 (a 3-year-old's disclosure after "don't touch my wee-wee", a
+  drunk mother starting the car with her child, long-term neglect the caller asked to be
+  called level 2; all flagged but the last); routes missed 1 and 1. After general fixes sets 26-30 stand at 92.5%, 97.5%, 100%,
+  95% and 87.5%, with no level-4 case read lower and every route named.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (25 sets; the one at 90% missed a level-4 case and 4 routes): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (30 sets; the one at 90% missed a level-4 case and 4 routes): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
