@@ -252,6 +252,10 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     pb = ov.get("pre_birth_concern")
     if pb and unborn and not young_mother:
         found = [f for f in found if f["id"] not in (pb.get("mother_indicators") or [])]
+    if pb and unborn:
+        for f in found:
+            if f["id"] in (pb.get("read_at_level") or {}):
+                f["level"] = pb["read_at_level"][f["id"]]
     if pb and unborn and any(f["level"] >= 2 and f["id"] not in (pb.get("not_counted") or [])
                              for f in found):
         found.append({"id": "pre_birth_concern", "domain": pb.get("domain", "parenting_capacity"),

@@ -612,6 +612,14 @@ def check(path: str | Path) -> list[str]:
             for iid in pbo.get(key) or []:
                 if iid not in ids_all:
                     add(pbnode, f"pre_birth_concern: {key} names unknown indicator '{iid}'")
+        ral = pbo.get("read_at_level")
+        if ral is not None and not isinstance(ral, dict):
+            add(pbnode, "pre_birth_concern: read_at_level must map indicator ids to levels")
+        for iid, lvl in (ral.items() if isinstance(ral, dict) else []):
+            if iid not in ids_all:
+                add(pbnode, f"pre_birth_concern: read_at_level names unknown indicator '{iid}'")
+            if lvl not in (1, 2, 3, 4):
+                add(pbnode, f"pre_birth_concern: read_at_level for '{iid}' must be 1 to 4")
         for pat in pbo.get("young_mother_patterns") or []:
             try:
                 re.compile(str(pat))

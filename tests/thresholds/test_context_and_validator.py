@@ -837,3 +837,20 @@ def test_a_denial_does_not_reach_a_new_clause_inside_a_long_match():
     assert r["level"] == 4
     assert "sexual_abuse" not in ids("She said she doesn't like anyone to touch her wee-wee at changing time.",
                                      child_age_years=3)
+
+
+def test_a_mother_sofa_surfing_before_the_birth_is_a_pre_birth_concern_not_acute():
+    unborn = assess({"text": "Midwife. Mum, 19, 20 weeks pregnant, sofa surfing between friends since "
+                             "her tenancy ended. Keen for support.", "unborn": True})
+    assert unborn["level"] == 3 and unborn["recommendation"] == "early_help_assessment"
+    baby = assess({"text": "Mum and her 6 month old baby are sofa surfing between friends since the "
+                           "eviction.", "child_age_years": 0.5})
+    assert baby["level"] == 4
+
+
+def test_validator_checks_pre_birth_read_at_level(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("read_at_level: {family_homelessness: 3}", "read_at_level: {no_such_need: 7}"))
+    line = line_of("  pre_birth_concern:") + 1  # the mapping under the key
+    for msg in ("read_at_level names unknown indicator 'no_such_need'", "read_at_level for 'no_such_need' must be 1 to 4"):
+        assert any(f":{line}:" in p and msg in p for p in problems), (msg, problems)
