@@ -169,7 +169,11 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
 
     for ind_id, m in sorted(applying.items(), key=lambda kv: kv[1].start):
         ind = rb.indicators[ind_id]
-        add(ind_id, ind.domain, ind.level, m)
+        level = ind.level
+        # read at another level from an age; an unknown age takes the higher reading
+        if ind.level_from_age and (age is None or age >= ind.level_from_age[0]) and not unborn:
+            level = max(level, ind.level_from_age[1]) if age is None else ind.level_from_age[1]
+        add(ind_id, ind.domain, level, m)
 
     # Attendance as a figure: below 90% is persistent absence, 90-94% occasional;
     # "from 96% to 74%" is read as its latest figure.
@@ -281,7 +285,10 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         w = c["when"]
         # the pre-birth override restates needs already found: do not count it twice
         at = [f for f in found if f["level"] == w["at_level"] and f["id"] != "pre_birth_concern"]
-        if len({f["id"] for f in at}) >= w["min_indicators"] and \
+        # two readings of one need ("only ten words" and a speech delay) count once
+        needs = {(rb.indicators[f["id"]].same_need_as or f["id"]) if f["id"] in rb.indicators else f["id"]
+                 for f in at}
+        if len(needs) >= w["min_indicators"] and \
                 len({f["domain"] for f in at}) >= w["min_domains"] and level < c["raise_to"]:
             level = c["raise_to"]
             rationale.append(c["text"])

@@ -26,7 +26,7 @@ CONTEXTS = ("negated", "hypothetical", "historical", "other_person")
 OVERRIDES = ("immediate_danger", "injury_non_mobile_baby", "sexual_activity_under_13",
              "homeless_16_17", "pre_birth_concern")
 INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "patterns", "questions",
-                    "route", "emergency", "context_exempt", "review", "below_years"}
+                    "route", "emergency", "context_exempt", "review", "below_years", "level_from_age", "same_need_as"}
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
@@ -283,6 +283,9 @@ class Indicator:
     context_exempt: frozenset[str] = frozenset()
     review: bool = False  # an advisor always checks a case where this is found
     below_years: float | None = None  # applies only to a child younger than this
+    # read at another level from an age ("five words" is serious delay at three, not at two)
+    level_from_age: tuple[float, int] | None = None
+    same_need_as: str | None = None  # counted as that indicator when needs are combined
     # Per pattern: sets of literals; one of each set must be in the text for it to match.
     gates: tuple[tuple[frozenset[str], ...], ...] = ()
     # per pattern: the strings every match starts with, or None (see match_prefixes)
@@ -476,6 +479,16 @@ def check(path: str | Path) -> list[str]:
         if "below_years" in fields and (isinstance(by, bool) or not isinstance(by, (int, float))
                                         or not 1 <= by <= 25):
             add(fields["below_years"][1], f"indicator '{iid}': below_years must be an age from 1 to 25")
+        if "same_need_as" in fields and ind.get("same_need_as") not in ids_all - {iid}:
+            add(fields["same_need_as"][1], f"indicator '{iid}': same_need_as names unknown indicator "
+                f"'{ind.get('same_need_as')}'")
+        lfa = ind.get("level_from_age")
+        if "level_from_age" in fields and not (
+                isinstance(lfa, dict) and set(lfa) == {"years", "level"} and lfa["level"] in (1, 2, 3, 4)
+                and isinstance(lfa["years"], (int, float)) and not isinstance(lfa["years"], bool)
+                and 0 < lfa["years"] <= 25):
+            add(fields["level_from_age"][1], f"indicator '{iid}': level_from_age must be "
+                "{years: an age above 0, at most 25, level: 1 to 4}")
         for c in ind.get("context_exempt") or []:
             if c not in CONTEXTS:
                 add(fields["context_exempt"][1], f"indicator '{iid}': unknown context '{c}'")
@@ -673,6 +686,9 @@ def load(path: str | Path) -> Rulebook:
             context_exempt=frozenset(i.get("context_exempt") or ()),
             review=bool(i.get("review")),
             below_years=i.get("below_years"),
+            level_from_age=(i["level_from_age"]["years"], i["level_from_age"]["level"])
+            if i.get("level_from_age") else None,
+            same_need_as=i.get("same_need_as"),
             gates=tuple(required_literals(p) for p in i["patterns"]),
             prefixes=tuple(match_prefixes(p) for p in i["patterns"]),
             bounded=tuple(starts_at_boundary(spaced(p)) for p in i["patterns"]))

@@ -854,3 +854,23 @@ def test_validator_checks_pre_birth_read_at_level(tmp_path):
     line = line_of("  pre_birth_concern:") + 1  # the mapping under the key
     for msg in ("read_at_level names unknown indicator 'no_such_need'", "read_at_level for 'no_such_need' must be 1 to 4"):
         assert any(f":{line}:" in p and msg in p for p in problems), (msg, problems)
+
+
+def test_a_handful_of_words_is_serious_delay_from_three_and_counts_once():
+    two = assess({"text": "Leo, 2, has only a handful of words. Parents warm and engaged.", "child_age_years": 2})
+    three = assess({"text": "Leo, 3 and a half, has only a handful of words. Parents warm and engaged.",
+                    "child_age_years": 3.5})
+    assert two["level"] == 2 and three["level"] == 3
+    # "about 10 words" and a speech therapy referral are one need, not two
+    one_need = assess({"text": "Boy of 2, only about 10 words, referred to SALT for speech delay. Missed his "
+                               "12 month jabs. Flat is damp with black mould.", "child_age_years": 2.1})
+    assert one_need["level"] == 2
+
+
+def test_validator_checks_age_levels_and_same_need(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("    level_from_age: {years: 3, level: 3}\n    same_need_as: developmental_delay",
+                   "    level_from_age: {years: 3, level: 7}\n    same_need_as: no_such_need"))
+    assert any("indicator 'few_words': level_from_age must be" in p for p in problems), problems
+    assert any("indicator 'few_words': same_need_as names unknown indicator 'no_such_need'" in p
+               for p in problems), problems
