@@ -59,6 +59,14 @@ NAME_QUESTION_BEFORE = re.compile(
 NAME_QUESTION_AFTER = re.compile(
     r"\s*(thing|issue|matter|concern|case|situation|referral|worry|threshold|level)?\s*"
     r"(then|too|here|now|really)?\s*\?", re.IGNORECASE)
+# A parent as the subject just before the mention: what follows is the parent's state
+PARENT_STATE_BEFORE = re.compile(
+    r"\b(mum|mom|mummy|mam|dad|daddy|mother|father|parents|both parents|the parents)\s+"
+    r"(is|are|was|were|'s|seems|seemed|looks|looked|sounds|sounded|feels|felt|gets|got|became|has been|have been)"
+    r"(\s+(a bit|a little|very|quite|really|so|understandably|clearly|also|just|more|often|naturally))*\s*$",
+    re.IGNORECASE)
+STATE_WORDS = re.compile(r"(anxious|anxiety|tearful|teary|low|upset|worried|stressed|depressed|crying|in tears|"
+                         r"exhausted|tired|withdrawn|quiet|panicky|overwhelmed|scared|frightened)\b", re.IGNORECASE)
 # "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention
 POST_NEGATION = re.compile(r"\s*[:\-\u2013]\s*(none|nil|no|denied|denies|negative|not present)\b", re.IGNORECASE)
 # "in 2017": a year before this one is history ("this year" is not)
@@ -84,7 +92,9 @@ _PAST_YEARS = _years_before(date.today().year)
 HISTORICAL = re.compile(
     r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|at first|initially|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
-    r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS))\b".replace(
+    r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
+    # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
+    r"moved (out of|on from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at))\b".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
@@ -267,6 +277,9 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):
         return "negated"
+    # "Mum is a bit anxious", "parents are understandably tearful": the parent's state
+    if PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside):
+        return "other_person"
     if NAME_QUESTION_BEFORE.search(scope) and NAME_QUESTION_AFTER.match(text, m_end):
         return "hypothetical"
     sentence_end = text.find(".", m_end)

@@ -874,3 +874,36 @@ def test_validator_checks_age_levels_and_same_need(tmp_path):
     assert any("indicator 'few_words': level_from_age must be" in p for p in problems), problems
     assert any("indicator 'few_words': same_need_as names unknown indicator 'no_such_need'" in p
                for p in problems), problems
+
+
+def test_an_overdose_just_taken_is_999_and_usual_medication_is_not():
+    for text in ("im sorry ive taken all my mums pills, dont tell anyone",
+                 "She's taken 'the whole box' of her mum's tablets and this is goodbye.",
+                 "she has taken a packet of paracetamol"):
+        assert assess({"text": text, "child_age_years": 15})["recommendation"] == "emergency_999", text
+    for text in ("He has taken his tablets this morning as usual.", "Mum says he's taken his ADHD meds."):
+        assert assess({"text": text, "child_age_years": 10})["recommendation"] != "emergency_999", text
+
+
+def test_a_parents_own_state_is_not_the_childs():
+    assert "low_mood" not in ids("Fussy eater, on the 50th centile. Mum is a bit anxious but doing "
+                                 "everything right.", child_age_years=3)
+    assert "low_mood" in ids("Since the move he is anxious and tearful at drop-off.", child_age_years=6)
+    # a parent's act is still read: only a state word after "mum is" is the parent's
+    assert assess({"text": "Parents are refusing to give him his insulin and he is getting more unwell.",
+                   "child_age_years": 9})["level"] == 4
+
+
+def test_housing_the_family_has_moved_out_of_is_history():
+    assert "poor_housing" not in ids("The family has just moved out of a temporary B&B into a permanent "
+                                     "flat; the children are settled.", child_age_years=5)
+    assert "poor_housing" in ids("The family of five are in a temporary B&B, one room.", child_age_years=5)
+
+
+def test_a_peer_relationship_without_pressure_is_explained_and_under_13_is_not():
+    peer = assess({"text": "15-year-old asking for the pill. Boyfriend is in her year, same age. No sign of "
+                           "pressure. Fraser competent.", "child_age_years": 15})
+    assert peer["level"] == 1 and peer["needs_human_review"]
+    young = assess({"text": "12-year-old asking for the pill. Boyfriend is in her year, same age. No sign "
+                            "of pressure.", "child_age_years": 12})
+    assert young["level"] == 4

@@ -108,12 +108,22 @@ or the main vignette suite. First measurements, before any fix they prompted:
   drunk mother starting the car with her child, long-term neglect the caller asked to be
   called level 2; all flagged but the last); routes missed 1 and 1. After general fixes sets 26-30 stand at 92.5%, 97.5%, 100%,
   95% and 87.5%, with no level-4 case read lower and every route named.
+- fresh/heldback31-34.yml (40 cases each, written 1 December 2026 the same way, measured
+  once after the fixes from sets 26-30): 75%, 80%, 90% and 85% agreement. Set 33 reached
+  90% but missed 2 routes (Prevent for "ISIS were 'right'"; the LADO for messages from
+  "Mr Hale, one of our PE teachers"). Level-4 cases read lower: set 31, 3, all flagged
+  for review (a 12-year-old's misspelt "havin sex" with a 19-year-old; an overdose just
+  taken, "ive taken all my mums pills"; a 2-year-old alone by an open third-floor window;
+  and one in Polish); set 32, 2 (exploitation told at the end of a long message as "has
+  to 'do stuff' with them", NOT flagged; a girl at the top of a multi-storey, flagged);
+  set 34, 1, flagged (an overdose and a walk to a railway bridge). Routes missed 0, 0, 2,
+  1 (Prevent for calling bombers heroes). After general fixes: 95%, 97.5%, 90%, 100%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (30 sets; the one at 90% missed a level-4 case and 4 routes): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (34 sets; the two at 90% missed a level-4 case and 4 routes, and 2 routes): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
