@@ -907,3 +907,22 @@ def test_a_peer_relationship_without_pressure_is_explained_and_under_13_is_not()
     young = assess({"text": "12-year-old asking for the pill. Boyfriend is in her year, same age. No sign "
                             "of pressure.", "child_age_years": 12})
     assert young["level"] == 4
+
+
+def test_a_parents_difficulty_with_basic_care_slipping_is_level_3():
+    slipping = assess({"text": "Dad is drinking a lot; Mia (10) is often in dirty clothes and comes in hungry.",
+                       "child_age_years": 10})
+    assert slipping["level"] == 3
+    met = assess({"text": "Dad says he is drinking most nights; the children are well fed and in school "
+                          "every day.", "child_age_years": 10})
+    assert met["level"] == 2
+
+
+def test_ordinary_upsets_and_sensations_are_not_needs():
+    assert assess({"text": "Boy of 10 was in tears this morning because he'd lost his bus pass. Mum sorted a new "
+                           "one and he seemed fine after.", "child_age_years": 10})["level"] == 1
+    assert "bereavement" not in ids("Very upset today because the class hamster died.", child_age_years=7)
+    assert "bereavement" in ids("Her grandad died suddenly three weeks ago.", child_age_years=8)
+    assert "disclosure_of_abuse" not in ids("He said his arm hurt after a game of tag. No marks seen.",
+                                            child_age_years=6)
+    assert "disclosure_of_abuse" in ids("He said his dad hurt him last night.", child_age_years=6)

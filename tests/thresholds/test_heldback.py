@@ -118,12 +118,19 @@ or the main vignette suite. First measurements, before any fix they prompted:
   to 'do stuff' with them", NOT flagged; a girl at the top of a multi-storey, flagged);
   set 34, 1, flagged (an overdose and a walk to a railway bridge). Routes missed 0, 0, 2,
   1 (Prevent for calling bombers heroes). After general fixes: 95%, 97.5%, 90%, 100%.
+- fresh/heldback35-38.yml (40 cases each, written 1 December 2026 the same way, measured
+  once after the fixes from sets 31-34): 82.5%, 82.5%, 77.5% and 85% agreement. Level-4
+  cases read lower 0, 1, 2 and 0 (two overdoses told as "a whole pack", both missing 999;
+  a misspelt "sex offnders regester" boyfriend moving in; all flagged), plus one in
+  Spanish (flagged); routes missed 0, 1, 1, 0 (private fostering "since then" after a
+  month named earlier, and with "friends, not relatives"). After general fixes: 87.5%,
+  95%, 87.5%, 97.5%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (34 sets; the two at 90% missed a level-4 case and 4 routes, and 2 routes): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (38 sets; the two at 90% missed a level-4 case and 4 routes, and 2 routes): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
