@@ -913,7 +913,7 @@ def test_a_parents_difficulty_with_basic_care_slipping_is_level_3():
     slipping = assess({"text": "Dad is drinking a lot; Mia (10) is often in dirty clothes and comes in hungry.",
                        "child_age_years": 10})
     assert slipping["level"] == 3
-    met = assess({"text": "Dad says he is drinking most nights; the children are well fed and in school "
+    met = assess({"text": "Dad drinks most nights, he says; the children are well fed and in school "
                           "every day.", "child_age_years": 10})
     assert met["level"] == 2
 
