@@ -926,3 +926,22 @@ def test_ordinary_upsets_and_sensations_are_not_needs():
     assert "disclosure_of_abuse" not in ids("He said his arm hurt after a game of tag. No marks seen.",
                                             child_age_years=6)
     assert "disclosure_of_abuse" in ids("He said his dad hurt him last night.", child_age_years=6)
+
+
+def test_round_five_readings():
+    """Gaps from held-back sets 39-42, each in general form."""
+    assert assess({"text": "she sent a pic of empty paracetamol boxes, says shes taken them all and is by the "
+                           "canal", "child_age_years": 15})["recommendation"] == "emergency_999"
+    assert assess({"text": "He told me he owes some olders and has to 'do runs' to pay it off.",
+                   "child_age_years": 15})["level"] == 4
+    prev = assess({"text": "Midwife. Her first child lives with her mum because she was struggling with her "
+                           "mental health at the time. Open to help.", "unborn": True})
+    assert prev["level"] == 3
+    other = assess({"text": "Hola, el niño llega todos los días con hambre y con la misma ropa sucia.",
+                    "child_age_years": 9})
+    assert other["level"] == 3 and other["needs_human_review"]
+    rebooked = assess({"text": "She missed her 2-year review; mum got the date mixed up and rang to rebook. "
+                               "Milestones met.", "child_age_years": 2})
+    assert rebooked["level"] == 1
+    repeated = assess({"text": "HV, 1yo behind on immunisations, mum forgot, rebooked", "child_age_years": 1})
+    assert repeated["level"] == 2

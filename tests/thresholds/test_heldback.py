@@ -125,12 +125,21 @@ or the main vignette suite. First measurements, before any fix they prompted:
   Spanish (flagged); routes missed 0, 1, 1, 0 (private fostering "since then" after a
   month named earlier, and with "friends, not relatives"). After general fixes: 87.5%,
   95%, 87.5%, 97.5%.
+- fresh/heldback39-42.yml (40 cases each, written 1 December 2026 the same way, measured
+  once after the fixes from sets 35-38): 92.5%, 85%, 87.5% and 87.5% agreement, the best
+  round so far, and still short of the target: set 39 reached 92.5% but read one level-4
+  case lower (county lines told as "owes some olders", "do runs" and a misspelt
+  "explioted", flagged), and its case in Spanish was read lower too (flagged). Level-4
+  cases read lower in the others: 0 (and one in Polish, flagged), 2 (an overdose told as
+  "taken them all", a drunk father with a knife "taking her" now; both missing 999, both
+  flagged) and 1 (an overdose told as "taken all of them, the whole box", flagged). Routes
+  missed 0, 2, 2, 1. After general fixes: 97.5%, 92.5%, 95%, 87.5%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (38 sets; the two at 90% missed a level-4 case and 4 routes, and 2 routes): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (42 sets; those at 90% or more each missed a level-4 case or a route): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
