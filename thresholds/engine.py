@@ -29,7 +29,7 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"((\d+|two|three|four|five|six|several|a few|a couple of|some|many) )?(weeks|months|years|month|year)\b|"
     r"\b(last|this past) (spring|summer|autumn|winter|september|october|november|december|january|february|march|"
     r"april|may|june|july|august)\b|"
-    r"\b(since|from) (the )?((early|mid|late|the (start|end|beginning|middle) of) )?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
+    r"\b(since|from) (the )?((early|mid|late|the (start|end|beginning|middle) of)[- ])?(summer|september|sept?|christmas|easter|january|jan|february|feb|"
     r"march|april|apr|may|june|july|august|aug|october|oct|november|nov|december|dec|half term|"
     r"last term|(start|beginning) of (the )?(term|year|school year|half[- ]term))\b|"
     r"\b(four|five|six|seven|eight|nine|ten|[4-9])( and a half)? weeks\b|"
@@ -225,6 +225,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     ov = rb.overrides
     emergency = bool(case.get("immediate_danger")) or any(
         rb.indicators[i].emergency for i in ids if i in rb.indicators)
+    # needs that together mean danger now (a drunk parent putting the child in the car)
+    emergency = emergency or any(set(rule["when_all"]) <= ids for rule in rb.raw.get("emergency_rules") or [])
 
     # Injury to a baby who is not yet mobile (or a disabled child not independently mobile).
     nm = ov.get("injury_non_mobile_baby")

@@ -61,10 +61,16 @@ NAME_QUESTION_AFTER = re.compile(
     r"(then|too|here|now|really)?\s*\?", re.IGNORECASE)
 # A parent as the subject just before the mention: what follows is the parent's state
 PARENT_STATE_BEFORE = re.compile(
-    r"\b(mum|mom|mummy|mam|dad|daddy|mother|father|parents|both parents|the parents)\s+"
-    r"(is|are|was|were|'s|seems|seemed|looks|looked|sounds|sounded|feels|felt|gets|got|became|has been|have been)"
-    r"(\s+(a bit|a little|very|quite|really|so|understandably|clearly|also|just|more|often|naturally))*\s*$",
+    r"\b(mum|mom|mummy|mam|dad|daddy|mother|father|parents|both parents|the parents)(\s+|'s\s+)"
+    r"((is|are|was|were|seems|seemed|looks|looked|sounds|sounded|feels|felt|gets|got|became|has been|have been)\s+)?"
+    r"((a bit|a little|very|quite|really|so|understandably|clearly|also|just|more|often|naturally|herself|himself)\s+)*$",
     re.IGNORECASE)
+# ...or the mention starts with the verb ("mum [is exhausted]")
+PARENT_JUST_BEFORE = re.compile(r"\b(mum|mom|mummy|mam|dad|daddy|mother|father|parents|both parents|the parents)\s+$",
+                                re.IGNORECASE)
+STATE_AFTER_VERB = re.compile(r"(is|are|was|were|seems|seemed|looks|looked|feels|felt)\s+((a bit|a little|very|quite|really|so)\s+)*"
+                              r"(anxious|tearful|teary|low|upset|worried|stressed|depressed|exhausted|tired|overwhelmed)\b",
+                              re.IGNORECASE)
 STATE_WORDS = re.compile(r"(anxious|anxiety|tearful|teary|low|upset|worried|stressed|depressed|crying|in tears|"
                          r"exhausted|tired|withdrawn|quiet|panicky|overwhelmed|scared|frightened)\b", re.IGNORECASE)
 # "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention
@@ -94,7 +100,8 @@ HISTORICAL = re.compile(
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
-    r"moved (out of|on from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at))\b".replace(
+    r"moved (out of|on from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
+    r"(last|the previous) (spring|summer|autumn|winter))\b".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
@@ -278,7 +285,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if POST_NEGATION.match(text, m_end):
         return "negated"
     # "Mum is a bit anxious", "parents are understandably tearful": the parent's state
-    if PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside):
+    if (PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside)) or (
+            PARENT_JUST_BEFORE.search(scope) and STATE_AFTER_VERB.match(inside)):
         return "other_person"
     if NAME_QUESTION_BEFORE.search(scope) and NAME_QUESTION_AFTER.match(text, m_end):
         return "hypothetical"

@@ -596,6 +596,15 @@ def check(path: str | Path) -> list[str]:
                 add(lrnode, f"{where}: level must be 1 to 4")
             if not rule.get("text"):
                 add(lrnode, f"{where} is missing 'text'")
+    er = data.get("emergency_rules")
+    if er is not None:
+        ernode = top.get("emergency_rules", (root, root))[1]
+        for n, rule in enumerate(er if isinstance(er, list) else [None], start=1):
+            where = f"emergency_rules[{n}]"
+            if not isinstance(rule, dict) or not rule.get("id") or not rule.get("when_all"):
+                add(ernode, f"{where} must be a mapping with id and when_all (indicator ids)")
+                continue
+            check_ids(ernode, where, rule.get("when_all"), "when_all")
     ex = data.get("explained")
     if ex is not None:
         exnode = top.get("explained", (root, root))[1]

@@ -945,3 +945,34 @@ def test_round_five_readings():
     assert rebooked["level"] == 1
     repeated = assess({"text": "HV, 1yo behind on immunisations, mum forgot, rebooked", "child_age_years": 1})
     assert repeated["level"] == 2
+
+
+def test_needs_together_can_mean_danger_now():
+    drunk = assess({"text": "Dad has turned up to collect Archie and he is really drunk, slurring. He's strapping "
+                            "Archie into the car seat right now.", "child_age_years": 2})
+    assert drunk["recommendation"] == "emergency_999"
+    sober = assess({"text": "Dad was strapping Archie into the car seat when I came out, all fine.",
+                    "child_age_years": 2})
+    assert sober["recommendation"] != "emergency_999"
+
+
+def test_validator_checks_emergency_rules(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("    when_all: [parental_substance_misuse, about_to_drive_with_child]",
+                   "    when_all: [parental_substance_misuse, no_such_need]"))
+    assert any("emergency_rules[1]: names unknown indicator 'no_such_need'" in p for p in problems), problems
+
+
+def test_round_six_readings():
+    """Gaps from held-back sets 43-46, each in general form."""
+    assert assess({"text": "15yo just snapchatted saying shes took a whole packet of paracetamol an shes at the "
+                           "bridge", "child_age_years": 15})["recommendation"] == "emergency_999"
+    assert assess({"text": "Parents have stopped his long-acting insulin because of a diet they read about.",
+                   "child_age_years": 10})["level"] == 4
+    assert assess({"text": "Pre-birth concern: mum has schizophrenia and stopped her medication.",
+                   "unborn": True})["level"] == 3
+    fear = assess({"text": "She hasn't told her mum because she says she'll be thrown out.", "child_age_years": 15})
+    assert "family_homelessness" not in {i["id"] for i in fear["indicators"]}
+    assert "parental_conflict" not in ids("His parents are separating but it is all very amicable.",
+                                          child_age_years=6)
+    assert "low_mood" not in ids("Mum is a bit anxious about feeding. Baby gaining well.", child_age_years=0.1)

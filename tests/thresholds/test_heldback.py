@@ -134,12 +134,22 @@ or the main vignette suite. First measurements, before any fix they prompted:
   "taken them all", a drunk father with a knife "taking her" now; both missing 999, both
   flagged) and 1 (an overdose told as "taken all of them, the whole box", flagged). Routes
   missed 0, 2, 2, 1. After general fixes: 97.5%, 92.5%, 95%, 87.5%.
+- fresh/heldback43-46.yml (40 cases each, written 1 December 2026 the same way, measured
+  once after the fixes from sets 39-42): 85%, 80%, 77.5% and 72.5% agreement, back down:
+  the round before was not a trend. Level-4 cases read lower: 1 (a drunk father
+  strapping a toddler into his car, two sentences apart; flagged) and one in French
+  (flagged); 0; 1 (an overdose told as "ive taken the lot, sorry, love you all", read as
+  a child left alone at level 3 and NOT flagged); 5 (an overdose "took a whole packet",
+  a mother not moving beside a needle with her toddler, a PE teacher asking for pictures
+  "just for him", insulin stopped for a diet, a boy working off "money for the journey";
+  all flagged). Routes missed 0, 2, 1, 1. After general fixes (among them
+  `emergency_rules`: needs that together mean danger now): 92.5%, 87.5%, 95%, 95%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (42 sets; those at 90% or more each missed a level-4 case or a route): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (46 sets; those at 90% or more each missed a level-4 case or a route): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
