@@ -100,7 +100,7 @@ HISTORICAL = re.compile(
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
-    r"moved (out of|on from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
+    r"moved (out of|on from|from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
     r"(last|the previous) (spring|summer|autumn|winter))\b".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").

@@ -976,3 +976,23 @@ def test_round_six_readings():
     assert "parental_conflict" not in ids("His parents are separating but it is all very amicable.",
                                           child_age_years=6)
     assert "low_mood" not in ids("Mum is a bit anxious about feeding. Baby gaining well.", child_age_years=0.1)
+
+
+def test_round_seven_readings():
+    """Gaps from held-back sets 47-50, each in general form."""
+    assert assess({"text": "Mum is slumped on the sofa and I cant wake her. Her little girl, 2, is walking "
+                           "around on her own.", "child_age_years": 2})["recommendation"] == "emergency_999"
+    assert assess({"text": "No answer at the door but we can hear a little one crying inside.",
+                   "child_age_years": 2})["recommendation"] == "emergency_999"
+    assert assess({"text": "She signed to me that one of the night care staff slaps her and pulls her hair.",
+                   "child_age_years": 13})["level"] == 4
+    assert assess({"text": "Mum's new boyfriend has moved in; he 'has a record' for something with a young "
+                           "girl and has to sign on with the police.", "child_age_years": 4})["level"] == 4
+    # "came alone" to an appointment is not an unaccompanied child
+    assert "unaccompanied_asylum_seeker" not in ids("Her partner usually comes to every appointment; today she "
+                                                    "came alone.", child_age_years=17)
+    assert "unaccompanied_asylum_seeker" in ids("He came over alone in a lorry, no parents here.",
+                                                child_age_years=15)
+    drinks = assess({"text": "Dad drinks a lot at weekends; Mason is always clean, fed and on time.",
+                     "child_age_years": 4})
+    assert drinks["level"] == 2

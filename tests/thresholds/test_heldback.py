@@ -144,12 +144,21 @@ or the main vignette suite. First measurements, before any fix they prompted:
   "just for him", insulin stopped for a diet, a boy working off "money for the journey";
   all flagged). Routes missed 0, 2, 1, 1. After general fixes (among them
   `emergency_rules`: needs that together mean danger now): 92.5%, 87.5%, 95%, 95%.
+- fresh/heldback47-50.yml (40 cases each, written 1 December 2026 the same way; sets
+  47-49 measured once after the fixes from sets 43-46, set 50, which arrived later, once
+  after the fixes from sets 47-49): 80%, 87.5%, 87.5% and 82.5% agreement. Level-4 cases
+  read lower: 1 (a deaf girl's disclosure, signed, about night care staff; flagged) and
+  999 missed for a mother who cannot be woken beside needles with her toddler; 0 and one
+  in Polish (flagged); 1 (a sex offender "on a list" moving in, told at the end of a long
+  message; flagged); 2 (a toddler crying behind a door no one answers, flagged; a
+  boyfriend who "has a record" for "something with a young girl", NOT flagged). Routes
+  missed 3, 0, 0, 1. After general fixes: 90%, 97.5%, 95%, 95%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (46 sets; those at 90% or more each missed a level-4 case or a route): the target of 90% is not met on
+Fresh sets have so far agreed 70-90% on first reading (50 sets; those at 90% or more each missed a level-4 case or a route): the target of 90% is not met on
 text the rules have not seen. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
