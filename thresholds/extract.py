@@ -68,11 +68,12 @@ PARENT_STATE_BEFORE = re.compile(
 # ...or the mention starts with the verb ("mum [is exhausted]")
 PARENT_JUST_BEFORE = re.compile(r"\b(mum|mom|mummy|mam|dad|daddy|mother|father|parents|both parents|the parents)\s+$",
                                 re.IGNORECASE)
+# a parent's own state, in the words the child-state indicators use
+_STATES = (r"(anxious|anxiety|tearful|teary|low|upset|worried|stressed|depressed|crying|in tears|"
+           r"exhausted|tired|withdrawn|quiet|panicky|overwhelmed|scared|frightened)\b")
+STATE_WORDS = re.compile(_STATES, re.IGNORECASE)
 STATE_AFTER_VERB = re.compile(r"(is|are|was|were|seems|seemed|looks|looked|feels|felt)\s+((a bit|a little|very|quite|really|so)\s+)*"
-                              r"(anxious|tearful|teary|low|upset|worried|stressed|depressed|exhausted|tired|overwhelmed)\b",
-                              re.IGNORECASE)
-STATE_WORDS = re.compile(r"(anxious|anxiety|tearful|teary|low|upset|worried|stressed|depressed|crying|in tears|"
-                         r"exhausted|tired|withdrawn|quiet|panicky|overwhelmed|scared|frightened)\b", re.IGNORECASE)
+                              + _STATES, re.IGNORECASE)
 # "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention
 POST_NEGATION = re.compile(r"\s*[:\-\u2013]\s*(none|nil|no|denied|denies|negative|not present)\b", re.IGNORECASE)
 # "in 2017": a year before this one is history ("this year" is not)
