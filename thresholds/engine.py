@@ -66,6 +66,21 @@ def age_said_after(text: str, end: int) -> int | None:
     return int(n) if n.isdigit() else _NUMBERS.index(n) + 1
 
 
+# The mother's age in a text about a baby not yet born: "Mum is 18", "Chloe, 20, is 22
+# weeks", "she's 16". Only 12-49; never a gestation ("she is 32 weeks").
+MOTHER_AGE = re.compile(
+    r"\b(?:mum|mother|mum-to-be|she|client|patient|woman|girl)(?:'s| is| is aged| aged|,)\s+"
+    r"(1[2-9]|[2-4]\d)\b(?![- ]?(?:weeks?|wks?|w\b|/40|months?|days?|%|\+))"
+    r"|\b[A-Z][a-z]+, (1[2-9]|[2-4]\d),(?! ?(?:weeks?|wks?))"
+    r"|\b(1[2-9]|[2-4]\d)[- ]?(?:yo|y/o|years?[- ]old|yrs?[- ]old)\b(?=[^.?!]{0,20}\b(?:pregnant|mum|mother|weeks))",
+    re.IGNORECASE)
+
+
+def mother_age_said(text: str) -> int | None:
+    m = MOTHER_AGE.search(text)
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
 FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
                        re.IGNORECASE)
 
@@ -148,8 +163,14 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     pb_rule = rb.overrides.get("pre_birth_concern") or {}
     young_mother = unborn and any(compile_pattern(p).search(text)
                                   for p in pb_rule.get("young_mother_patterns") or [])
+    # (where the text gives the mother's age, "Mum is 18", that age decides)
+    mother_age = mother_age_said(text) if unborn else None
     mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None or (
-        age < rb.indicators[m.indicator_id].below_years if age is not None else not unborn or young_mother)]
+        age < rb.indicators[m.indicator_id].below_years if age is not None else
+        (mother_age < rb.indicators[m.indicator_id].below_years if mother_age is not None
+         else not unborn or young_mother))]
+    # an indicator written for a baby not yet born (the mother's own drug use) needs one
+    mentions = [m for m in mentions if unborn or not rb.indicators[m.indicator_id].unborn_only]
     applying: dict[str, Mention] = {}
     for m in mentions:
         if m.context is None:
@@ -213,7 +234,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     explained: set[str] = set()
     for rule in rb.raw.get("explained") or []:
         hits = [f for f in found if f["id"] in rule["indicators"]]
-        if hits and all(any(compile_pattern(p).search(text) for p in group) for group in rule["when_all"]):
+        # (`unless_any`: a sign that the account does not explain everything)
+        if hits and all(any(compile_pattern(p).search(text) for p in group) for group in rule["when_all"]) \
+                and not any(compile_pattern(p).search(text) for p in rule.get("unless_any") or []):
             for f in hits:
                 f["level"] = rule["level"]
                 explained.add(f["id"])

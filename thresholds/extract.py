@@ -76,6 +76,15 @@ STATE_AFTER_VERB = re.compile(r"(is|are|was|were|seems|seemed|looks|looked|feels
                               + _STATES, re.IGNORECASE)
 # "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention
 POST_NEGATION = re.compile(r"\s*[:\-\u2013]\s*(none|nil|no|denied|denies|negative|not present)\b", re.IGNORECASE)
+# "Routine enquiry about domestic abuse asked when seen alone - denies any": a question
+# asked about a need, answered with a denial later in the same sentence
+ENQUIRY_BEFORE = re.compile(r"\b((routine|routinely|screening|selective) (enquiry|enquiries|inquiry|asked|screened)\s+|"
+                            r"(asked|enquired|screened|checked) (her |him |them |mum |dad )?"
+                            r"(routinely |directly |alone |on her own |on his own )?)"
+                            r"(about|re|regarding|for)\s+(\w+\s+)?$", re.IGNORECASE)
+DENIAL_AFTER = re.compile(r"[^.?!;]{0,50}?(?:\s[-:\u2013]\s*|,\s*|\s(?:and|but)\s+(?:she|he|they|mum|dad)\s+)"
+                          r"(denies|denied|said no|says no|answered no|nothing disclosed|none disclosed|"
+                          r"no concerns|negative)\b", re.IGNORECASE)
 # "in 2017": a year before this one is history ("this year" is not)
 def _years_before(this_year: int, since: int = 1990) -> str:
     """A compact regex for the years from `since` to last year ("199\\d|20[01]\\d|202[0-5]"):
@@ -233,7 +242,15 @@ def mask_caller(text: str) -> str:
 ENGLISH_COMMON = frozenset(
     "the a an and or but is are was were he she they it his her their him them i we you to of in "
     "on at for with has have had not no be been this that at from as by my our your mum dad "
-    "child school said says told".split())
+    "child school said says told "
+    # common English words that are not words of the other languages callers use here
+    # (so brief notes - "Booking appointment completed, denies any" - still read as English)
+    "about when any only first seen asked weeks week baby concerns concern since after very just "
+    "also there what who if all some up out did does can will would could should over into last "
+    "today yesterday home mother father daughter boy girl year years old nursery more other which "
+    "how why then than because think know seems seemed really going get got still again now well "
+    "back went came appointment pregnancy booking health attendance class teacher worried family "
+    "identified recording completed".split())
 
 
 @dataclass(frozen=True)
@@ -284,6 +301,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
             check_inside and HYPOTHETICAL_INSIDE.search(inside)):
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):
+        return "negated"
+    if ENQUIRY_BEFORE.search(scope) and DENIAL_AFTER.match(text, m_end):
         return "negated"
     # "Mum is a bit anxious", "parents are understandably tearful": the parent's state
     if (PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside)) or (

@@ -26,7 +26,8 @@ CONTEXTS = ("negated", "hypothetical", "historical", "other_person")
 OVERRIDES = ("immediate_danger", "injury_non_mobile_baby", "sexual_activity_under_13",
              "homeless_16_17", "pre_birth_concern")
 INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "patterns", "questions",
-                    "route", "emergency", "context_exempt", "review", "below_years", "level_from_age", "same_need_as"}
+                    "route", "emergency", "context_exempt", "review", "below_years", "level_from_age", "same_need_as",
+                    "unborn_only"}
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
@@ -283,6 +284,9 @@ class Indicator:
     context_exempt: frozenset[str] = frozenset()
     review: bool = False  # an advisor always checks a case where this is found
     below_years: float | None = None  # applies only to a child younger than this
+    # applies only to a baby not yet born: the text is then about the mother ("she smokes
+    # cannabis most days" is the mother's drug use in pregnancy, not a child's)
+    unborn_only: bool = False
     # read at another level from an age ("five words" is serious delay at three, not at two)
     level_from_age: tuple[float, int] | None = None
     same_need_as: str | None = None  # counted as that indicator when needs are combined
@@ -475,6 +479,11 @@ def check(path: str | Path) -> list[str]:
             add(fields["route"][1], f"indicator '{iid}': unknown special route '{route}'")
         if "review" in fields and not isinstance(ind.get("review"), bool):
             add(fields["review"][1], f"indicator '{iid}': review must be true or false")
+        if "unborn_only" in fields and not isinstance(ind.get("unborn_only"), bool):
+            add(fields["unborn_only"][1], f"indicator '{iid}': unborn_only must be true or false")
+        if ind.get("unborn_only") is True and "below_years" in fields:
+            add(fields["unborn_only"][1], f"indicator '{iid}': unborn_only and below_years cannot "
+                "both apply (a baby not yet born has no age)")
         by = ind.get("below_years")
         if "below_years" in fields and (isinstance(by, bool) or not isinstance(by, (int, float))
                                         or not 1 <= by <= 25):
@@ -625,6 +634,10 @@ def check(path: str | Path) -> list[str]:
                 add(node, f"{where}: 'when_all' must be a non-empty list of non-empty lists of patterns")
             for g in groups if isinstance(groups, list) else []:
                 check_patterns(node, where, g if isinstance(g, list) else [])
+            ua = rule.get("unless_any")
+            if ua is not None and (not isinstance(ua, list) or not ua):
+                add(node, f"{where}: 'unless_any' must be a non-empty list of patterns")
+            check_patterns(node, where, ua if isinstance(ua, list) else [])
             if not rule.get("text"):
                 add(node, f"{where} is missing 'text'")
     pbo = (data.get("overrides") or {}).get("pre_birth_concern")
@@ -695,6 +708,7 @@ def load(path: str | Path) -> Rulebook:
             context_exempt=frozenset(i.get("context_exempt") or ()),
             review=bool(i.get("review")),
             below_years=i.get("below_years"),
+            unborn_only=i.get("unborn_only") is True,
             level_from_age=(i["level_from_age"]["years"], i["level_from_age"]["level"])
             if i.get("level_from_age") else None,
             same_need_as=i.get("same_need_as"),

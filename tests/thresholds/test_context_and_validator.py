@@ -996,3 +996,93 @@ def test_round_seven_readings():
     drinks = assess({"text": "Dad drinks a lot at weekends; Mason is always clean, fed and on time.",
                      "child_age_years": 4})
     assert drinks["level"] == 2
+
+
+def test_a_mothers_own_drug_use_counts_only_before_the_birth():
+    unborn = assess({"text": "Chloe, 20, is 22 weeks. She's smoking cannabis most days to help her anxiety.",
+                     "unborn": True})
+    assert unborn["level"] == 3 and "substance_use_in_pregnancy" in {i["id"] for i in unborn["indicators"]}
+    # the same words about a girl of 15 are her own low-level use, not a mother's
+    teen = assess({"text": "She's smoking cannabis most days with her mates.", "child_age_years": 15})
+    assert "substance_use_in_pregnancy" not in {i["id"] for i in teen["indicators"]}
+    assert teen["level"] == 2
+
+
+def test_the_mothers_stated_age_decides_an_age_limited_need_before_the_birth():
+    # "Boyfriend 19" is an adult partner of a girl under 16, not of a mother of 18
+    adult = assess({"text": "Mum is 18, a care leaver. Boyfriend 19, not working.", "unborn": True})
+    assert "adult_partner_under_16" not in {i["id"] for i in adult["indicators"]}
+    young = assess({"text": "Mum is 14. Boyfriend 19, not working.", "unborn": True})
+    assert "adult_partner_under_16" in {i["id"] for i in young["indicators"]} and young["level"] == 4
+
+
+def test_validator_checks_unborn_only_and_explained_exceptions(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("    unborn_only: true\n", "    unborn_only: maybe\n"),
+        ("    unless_any:\n      - \"\\\\b(never|not) (been )?(registered",
+         "    unless_any:\n      - \"\\\\b((never|not) (been )?(registered"))
+    line = line_of("    unborn_only: maybe")
+    assert any(f":{line}:" in p and "unborn_only must be true or false" in p for p in problems), problems
+    assert any("explained[" in p and "pattern does not compile" in p for p in problems), problems
+
+
+def test_an_explanation_does_not_reach_a_sign_it_does_not_explain():
+    pen = assess({"text": "A red line mark round her neck turned out to be felt tip; it came off with a wipe. "
+                          "No marks at all underneath.", "child_age_years": 7})
+    assert pen["level"] == 1 and pen["needs_human_review"]
+    bruise = assess({"text": "The red line on her arm was felt tip and came off with a wipe, but there is a "
+                             "bruise on her cheek.", "child_age_years": 7})
+    assert bruise["level"] >= 2
+    treated = assess({"text": "Leo needed two small fillings today. Parents bring him to every check-up; no pain. "
+                              "Dental decay is being treated.", "child_age_years": 6})
+    assert treated["level"] == 1
+    untreated = assess({"text": "Leo has dental decay and is in pain; he has never been registered with a "
+                                "dentist.", "child_age_years": 6})
+    assert untreated["level"] >= 2
+
+
+def test_a_question_asked_and_denied_negates_the_need():
+    assert "domestic_abuse" not in ids("Routine enquiry about domestic abuse asked when seen alone - denies any.",
+                                       unborn=True)
+    # a disclosure made in answer to the question stands
+    r = assess({"text": "Routine enquiry about domestic abuse: she disclosed that her partner hits her.",
+                "unborn": True})
+    assert r["level"] >= 3
+
+
+def test_round_eight_readings():
+    """Gaps from held-back sets 51-56, each in general form."""
+    assert "lado" in assess({"text": "Mr Hollis (PE) grabbed him round the back of the neck and shoved him "
+                                     "against the wall.", "child_age_years": 11})["special_routes"]
+    ta = assess({"text": "Mrs Delaney, one of our teaching assistants, squeezed her arm really hard; four small "
+                         "oval bruises on her upper arm.", "child_age_years": 6})
+    assert ta["level"] == 4 and "lado" in ta["special_routes"]
+    # a child showing a mark to her form tutor is not an allegation about the tutor
+    assert "lado" not in assess({"text": "She showed her form tutor some light scratches on her forearm.",
+                                 "child_age_years": 15})["special_routes"]
+    assert assess({"text": "Her new partner is moving in; he is 'on that register' but she says it was a "
+                           "misunderstanding.", "unborn": True})["level"] == 4
+    assert assess({"text": "His dad 'belted him' last night; red raised lines across the backs of his legs.",
+                   "child_age_years": 9})["level"] == 4
+    assert assess({"text": "She has been doing stuff with her boyfriend, including sex only a few times.",
+                   "child_age_years": 12})["level"] == 4
+    assert assess({"text": "Her little boy (3) lives with his dad's parents because she couldn't cope when he "
+                           "was a baby.", "unborn": True})["level"] == 3
+    assert assess({"text": "Her partner threw her phone at the wall and calls her names.",
+                   "child_age_years": 4})["level"] == 3
+    # a child who asks a professional not to tell is not being groomed
+    assert "child_sexual_exploitation" not in ids("He asked me not to tell his mum about the weed.",
+                                                  child_age_years=16)
+    # a parent confiscating a phone, or a single row, is ordinary
+    assert assess({"text": "He had a massive row with his mum cos she took his phone off him at 10pm.",
+                   "child_age_years": 13})["level"] == 1
+    assert "domestic_abuse" in ids("Her partner takes her phone and controls the money.", child_age_years=5)
+    # coming out to a supportive family is not an identity need; homophobic bullying is
+    assert "identity_discrimination" not in ids("Jamie told me he's gay; his mum and stepdad have been really "
+                                                "good about it.", child_age_years=17)
+    assert "identity_discrimination" in ids("Jamie is gay and is getting homophobic abuse online.",
+                                            child_age_years=15)
+    # short clinical notes are still English
+    assert not any("look like English" in line for line in assess(
+        {"text": "Booking appointment completed, first pregnancy, 12 weeks. Denies any concerns.",
+         "unborn": True})["rationale"])

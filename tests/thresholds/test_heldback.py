@@ -153,13 +153,27 @@ or the main vignette suite. First measurements, before any fix they prompted:
   message; flagged); 2 (a toddler crying behind a door no one answers, flagged; a
   boyfriend who "has a record" for "something with a young girl", NOT flagged). Routes
   missed 3, 0, 0, 1. After general fixes: 90%, 97.5%, 95%, 95%.
+- fresh/heldback51-56.yml (40 cases each, written 1-2 December 2026 the same way by six
+  new writers, measured once at commit fe09081, before any fix they prompted): 95%, 90%,
+  82.5%, 85%, 85% and 85% agreement (87.1% over the 240 cases). Set 51 met the whole
+  target on its first reading: 95% agreement, no level-4 case read lower, every route
+  named. Level-4 cases read lower: 0; 1 (long-term neglect persisting after early help
+  and a TAF, told through an empty kitchen, dog mess and a bare mattress; NOT flagged);
+  2 (a sex offender told as "on that register", flagged; a teaching assistant who
+  squeezed a girl's arm leaving four oval bruises, NOT flagged); 0; 0; 0. Routes missed
+  0, 1 (the LADO for "Mr Hollis (PE)"), 1 (the same TA), 0, 0, 0. The commonest
+  disagreements left were level 1 read as 2 (12 of 31): texts with nothing the rules
+  recognise, and ordinary matters (a felt-tip "mark", fillings being done, a family
+  rehoused). After general fixes: 97.5%, 100%, 97.5%, 95%, 97.5%, 100%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-90% on first reading (50 sets; those at 90% or more each missed a level-4 case or a route): the target of 90% is not met on
-text the rules have not seen. The engine's answer to that is to say when it is unsure:
+Fresh sets have so far agreed 70-95% on first reading (56 sets). Of those at 90% or more,
+only set 51 also read no level-4 case lower and named every route: one set in 56 has met
+the target on text the rules had not seen, and the rest fall short of it, most by a
+few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
 Each set's gaps were then fixed in general form (new phrasings, context rules, and for
