@@ -37,12 +37,16 @@ NEGATION = re.compile(
     r"n't\b", re.IGNORECASE)
 PSEUDO_NEGATION = re.compile(
     r"\b((don'?t|dont|do not|not to|didn'?t want to|not supposed to|never to) tell|"  # "don't tell dad but he hits me"
-    r"not only|no doubt|didn'?t mean to|not sure (if|whether|why)|no longer|not just|"
+    r"not only|no doubt|didn'?t mean to|"
+    # "no bed for Archie and dog mess on the floor": a lack that is itself the concern
+    r"no (bed|beds|cot|food|heating|electricity|gas|hot water|nappies|clean clothes|bedding|sheets|"
+    r"curtains|furniture) (for|in|at|and)|not sure (if|whether|why)|no longer|not just|"
     r"can'?t (explain|say)|won'?t (explain|say)|would(n'?t| not) (explain|say)|"
     r"could(n'?t| not) (explain|say)|did(n'?t| not) (explain|say))\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(
     r"\b(if|what if|in case|hypothetical(ly)?|supposing|suppose|would you|should (he|she|they) ever|"
-    r"in the event)\b", re.IGNORECASE)
+    r"in the event|(can|could|may|might) be (a |an )?(sign|signs|indicator|indicators|symptom|symptoms|red flag) of)\b",
+    re.IGNORECASE)
 # "asked if he was cold", "not sure whether": a question, not a hypothetical
 PSEUDO_HYPOTHETICAL = re.compile(
     r"\b(ask(ed|ing|s)?|wonder(ed|ing|s)?|check(ed|ing|s)?|see|saw|know|knew|sure|unsure|find out|"

@@ -1086,3 +1086,59 @@ def test_round_eight_readings():
     assert not any("look like English" in line for line in assess(
         {"text": "Booking appointment completed, first pregnancy, 12 weeks. Denies any concerns.",
          "unborn": True})["rationale"])
+
+
+def test_a_lack_that_is_itself_the_concern_does_not_negate_what_follows():
+    r = assess({"text": "On the home visit there was no bed for Archie and dog mess on the floor.",
+                "child_age_years": 7})
+    assert "severe_neglect" in {i["id"] for i in r["indicators"]}
+    assert "severe_neglect" not in ids("No dog mess or rubbish in the flat.", child_age_years=7)
+
+
+def test_what_can_be_a_sign_of_a_need_names_no_fact():
+    assert "neglect" not in ids("I know decay can be a sign of neglect so I wanted to check.", child_age_years=8)
+    assert "neglect" in ids("I am worried about neglect: he is always hungry and dirty.", child_age_years=8)
+
+
+def test_caring_that_harms_school_work_and_sleep_is_level_3_and_some_caring_is_not():
+    harmed = assess({"text": "Emily is caring for her dad who has MS. She's falling asleep in lessons and her "
+                             "grades have dropped.", "child_age_years": 12})
+    assert harmed["level"] == 3
+    some = assess({"text": "Bella's mum has MS and Bella helps out at home, fetching things. She's doing well "
+                           "in class, a bit tired on Mondays.", "child_age_years": 10})
+    assert some["level"] == 2
+
+
+def test_round_nine_readings():
+    """Gaps from held-back sets 57-62, each in general form."""
+    nursery = assess({"text": "She told her mum 'Miss Kelly squeezed me hard cos I wouldn't sit down'. Kelly is "
+                              "one of our room staff. Finger-shaped bruises on her upper arm.",
+                      "child_age_years": 3})
+    assert nursery["level"] == 4 and "lado" in nursery["special_routes"]
+    # a tutor group is not a tutor
+    assert "lado" not in assess({"text": "Boys in his tutor group have been posting edited photos of him and "
+                                         "calling him names.", "child_age_years": 12})["special_routes"]
+    assert assess({"text": "Her friend Millie said her mum's boyfriend 'whacks her with the hoover pipe'.",
+                   "child_age_years": 7})["level"] == 4
+    assert assess({"text": "Mum engages for a few weeks then it all slides back; filthy most days.",
+                   "child_age_years": 8})["level"] == 4
+    assert "prevent" in assess({"text": "He keeps saying we should be 'taking our country back' and has drawn "
+                                        "the logo of a nationalist group on his pencil case.",
+                                "child_age_years": 14})["special_routes"]
+    # "was cutting herself" is self-harm talk, not FGM
+    assert "police_fgm" not in assess({"text": "A rumour went round that Ellie-May was cutting herself.",
+                                       "child_age_years": 13})["special_routes"]
+    assert assess({"text": "Dad has smelt strongly of alcohol at collection 3 times this month, once slurring "
+                           "his words.", "child_age_years": 4})["level"] == 3
+    assert assess({"text": "A neighbour called the police after he pushed her; he has moved back in.",
+                   "child_age_years": 2})["level"] == 3
+    assert assess({"text": "Reported missing by mum for the fourth time in six weeks.",
+                   "child_age_years": 14})["level"] == 3
+    assert "bereavement" not in ids("She said she was at a mate's and her phone died.", child_age_years=14)
+    assert "parental_conflict" in ids("His parents are separating and it's quite acrimonious; they argue at "
+                                      "pick up.", child_age_years=3)
+    assert "serious_developmental_delay" in ids("Not yet putting two words together, limited eye contact.",
+                                                child_age_years=2.5)
+    # an ordinary matter with nothing else is universal
+    assert assess({"text": "Stopped a lad cycling with no lights. Dad came down, apologetic. No previous police "
+                           "contact.", "child_age_years": 12})["level"] == 1

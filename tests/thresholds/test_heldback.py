@@ -165,13 +165,23 @@ or the main vignette suite. First measurements, before any fix they prompted:
   disagreements left were level 1 read as 2 (12 of 31): texts with nothing the rules
   recognise, and ordinary matters (a felt-tip "mark", fillings being done, a family
   rehoused). After general fixes: 97.5%, 100%, 97.5%, 95%, 97.5%, 100%.
+- fresh/heldback57-62.yml (40 cases each, written 2 December 2026 the same way, measured
+  once at commit dd3131e, after the fixes from sets 51-56): 82.5%, 92.5%, 87.5%, 92.5%,
+  90% and 87.5% agreement (88.8% over the 240 cases). None met the whole target: set 58
+  (92.5%) missed the LADO for a child's words "Miss Kelly squeezed me", set 60 (92.5%)
+  read long-term neglect after "two rounds of early help over three years" lower (NOT
+  flagged: "no bed for Archie and dog mess" was read as a denial), set 61 (90%) missed
+  Prevent for "taking our country back" and a nationalist logo. Set 59 read a friend's
+  account of being hit "with the hoover pipe" lower (NOT flagged). Eight of the 27
+  disagreements were level-1 texts in which the rules recognised nothing (level 2 with
+  review). After general fixes: 97.5%, 100%, 100%, 97.5%, 100%, 97.5%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-95% on first reading (56 sets). Of those at 90% or more,
-only set 51 also read no level-4 case lower and named every route: one set in 56 has met
+Fresh sets have so far agreed 70-95% on first reading (62 sets). Of those at 90% or more,
+only set 51 also read no level-4 case lower and named every route: one set in 62 has met
 the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
