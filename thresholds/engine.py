@@ -216,8 +216,10 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # which looks at every injury and does not care about explanations).
     oi = rb.raw.get("ordinary_injury")
     # (a baby under one the caller says is mobile, cruising and walking, counts too)
+    # (and a baby under one the text describes as crawling, pulling up or cruising)
     if oi and (case.get("mobile") is not False) and age is not None and (
-            age >= 1 or case.get("mobile") is True):
+            age >= 1 or case.get("mobile") is True or (
+                age >= 0.5 and any(compile_pattern(p).search(text) for p in oi.get("mobile_patterns") or []))):
         minor = {oi["indicator"]} | {i for i, years in (oi.get("also_from_years") or {}).items()
                                      if age >= years}
         others = {"injury_unexplained", "non_accidental_injury", "physical_abuse",

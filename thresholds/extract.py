@@ -86,9 +86,14 @@ ENQUIRY_BEFORE = re.compile(r"\b((routine|routinely|screening|selective) (enquir
                             r"(asked|enquired|screened|checked) (her |him |them |mum |dad )?"
                             r"(routinely |directly |alone |on her own |on his own )?)"
                             r"(about|re|regarding|for)\s+(\w+\s+)?$", re.IGNORECASE)
-DENIAL_AFTER = re.compile(r"[^.?!;]{0,50}?(?:\s[-:\u2013]\s*|,\s*|\s(?:and|but)\s+(?:she|he|they|mum|dad)\s+)"
+DENIAL_AFTER = re.compile(r"[^.?!;]{0,50}?(?:\s[-:\u2013]\s*|,\s*|\s(?:and|but)\s+(?:she|he|they|mum|dad)\s+|"
+                          r"\s+(?:was|were|is|came back|all)?\s*(?=negative|nil\b|none\b)|\s+)"
                           r"(denies|denied|said no|says no|answered no|nothing disclosed|none disclosed|"
-                          r"no concerns|negative)\b", re.IGNORECASE)
+                          r"no concerns|negative|nil|none)\b", re.IGNORECASE)
+# the question asked inside a long match ("no substance use disclosed and routine enquiry
+# about domestic abuse was negative")
+ENQUIRY_INSIDE = re.compile(r"\b(routine|routinely|screening|selective) (enquiry|enquiries|inquiry|asked|screened)\s+"
+                            r"(about|re|regarding|for)\b", re.IGNORECASE)
 # "in 2017": a year before this one is history ("this year" is not)
 def _years_before(this_year: int, since: int = 1990) -> str:
     """A compact regex for the years from `since` to last year ("199\\d|20[01]\\d|202[0-5]"):
@@ -306,7 +311,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):
         return "negated"
-    if ENQUIRY_BEFORE.search(scope) and DENIAL_AFTER.match(text, m_end):
+    if (ENQUIRY_BEFORE.search(scope) or (check_inside and ENQUIRY_INSIDE.search(inside))) and \
+            DENIAL_AFTER.match(text, m_end):
         return "negated"
     # "Mum is a bit anxious", "parents are understandably tearful": the parent's state
     if (PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside)) or (

@@ -563,6 +563,14 @@ def check(path: str | Path) -> list[str]:
                     re.compile(str(pat))
                 except re.error as exc:
                     add(oinode, f"ordinary_injury: pattern does not compile: {exc}")
+            mp = oi.get("mobile_patterns")
+            if mp is not None and (not isinstance(mp, list) or not mp):
+                add(oinode, "ordinary_injury: 'mobile_patterns' must be a non-empty list")
+            for pat in mp if isinstance(mp, list) else []:
+                try:
+                    re.compile(str(pat))
+                except re.error as exc:
+                    add(oinode, f"ordinary_injury: mobile pattern does not compile: {exc}")
     rr = data.get("route_rules")
     if rr is not None:
         rrnode = top.get("route_rules", (root, root))[1]

@@ -1142,3 +1142,65 @@ def test_round_nine_readings():
     # an ordinary matter with nothing else is universal
     assert assess({"text": "Stopped a lad cycling with no lights. Dad came down, apologetic. No previous police "
                            "contact.", "child_age_years": 12})["level"] == 1
+
+
+def test_a_crawling_baby_under_one_with_an_accident_described_is_ordinary():
+    r = assess({"text": "Arlo came in with a bruise on his forehead. He's crawling and pulling himself up on "
+                        "everything; dad said he went face first into the coffee table.", "child_age_years": 0.8})
+    assert r["level"] == 1
+    # a baby not yet on the move is the override, whatever the account
+    still = assess({"text": "Bruise on his forehead; dad said he rolled into the coffee table.",
+                    "child_age_years": 0.4})
+    assert still["level"] == 4
+
+
+def test_validator_checks_ordinary_injury_mobile_patterns(tmp_path):
+    problems, _ = broken_default(tmp_path, ("  mobile_patterns:\n    - \"", "  mobile_patterns:\n    - \"(unclosed"))
+    assert any("ordinary_injury: mobile pattern does not compile" in p for p in problems), problems
+
+
+def test_a_screening_answer_negates_the_need_asked_about():
+    for text in ("Routine enquiry about domestic abuse negative.",
+                 "No mental health or substance use disclosed and routine enquiry about domestic abuse was negative."):
+        r = assess({"text": text, "unborn": True})
+        assert not {"domestic_abuse", "disclosure_of_abuse"} & {i["id"] for i in r["indicators"]}, text
+    # clear signs after a question are not an answer to it
+    assert "self_harm" in ids("Asked about self-harm and there were clear cuts on her wrists.", child_age_years=14)
+
+
+def test_round_ten_readings():
+    """Gaps from held-back sets 63-68, each in general form."""
+    fgm = assess({"text": "She said it hurts to wee because of 'when the lady cut me' in the summer holidays "
+                          "abroad.", "child_age_years": 12})
+    assert fgm["level"] == 4 and "police_fgm" in fgm["special_routes"]
+    assert "police_fgm" in assess({"text": "She said it still hurts 'down there' since the 'special ceremony' "
+                                           "where a lady 'cut her' so she would be 'clean'.",
+                                   "child_age_years": 11})["special_routes"]
+    assert "lado" in assess({"text": "An apprentice saw a room leader smack a 2-year-old hard on the back of his "
+                                     "leg.", "child_age_years": 2})["special_routes"]
+    assert "lado" in assess({"text": "I'm worried about a colleague, a TA from the other class. She grabbed Theo "
+                                     "really hard by the arm and dragged him across the hall.",
+                             "child_age_years": 5})["special_routes"]
+    neck = assess({"text": "Mr Hendry, our PE teacher, grabbed him by the neck and pushed him against the wall. "
+                           "There's a faint red mark on his neck.", "child_age_years": 11})
+    assert neck["level"] == 4 and "lado" in neck["special_routes"]
+    assert assess({"text": "His friend said his mum's boyfriend 'grabs him and throws him about'.",
+                   "child_age_years": 10})["level"] == 4
+    assert assess({"text": "The coach has been asking him to keep their chats secret and asked for a photo of "
+                           "him 'in just your shorts'.", "child_age_years": 14})["level"] == 4
+    assert "prevent" in assess({"text": "Videos from a channel that blames immigrants for everything; 'they "
+                                        "should all be sent back, by force if that's what it takes'.",
+                                "child_age_years": 14})["special_routes"]
+    assert assess({"text": "Superficial scratches on her forearm; she did them after a falling out with friends. "
+                           "No thoughts of ending her life.", "child_age_years": 15})["level"] == 2
+    assert assess({"text": "This is her 4th missing episode in 2 months.", "child_age_years": 13})["level"] == 3
+    assert "serious_developmental_delay" in ids("Significant delays - only 3-4 words.", child_age_years=2.3)
+    assert assess({"text": "Mum and her boyfriend 'had a big fight' at the weekend and the police came.",
+                   "child_age_years": 9})["level"] == 3
+    # an ordinary shout over a tablet; scratch marks from eczema; a shy child who chatters at home
+    assert assess({"text": "Her mum shouted at her this morning and took her tablet off her because she wouldn't "
+                           "get ready. No marks, not scared to go home.", "child_age_years": 9})["level"] == 1
+    assert assess({"text": "A few scratch marks on her arms, clearly from the eczema itself, no bruising seen "
+                           "anywhere.", "child_age_years": 6})["level"] == 1
+    assert assess({"text": "Very quiet at nursery, but mum says she chatters away at home; meeting all her "
+                           "milestones, warm parents.", "child_age_years": 3})["level"] == 1

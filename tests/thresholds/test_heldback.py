@@ -175,14 +175,25 @@ or the main vignette suite. First measurements, before any fix they prompted:
   account of being hit "with the hoover pipe" lower (NOT flagged). Eight of the 27
   disagreements were level-1 texts in which the rules recognised nothing (level 2 with
   review). After general fixes: 97.5%, 100%, 100%, 97.5%, 100%, 97.5%.
+- fresh/heldback63-68.yml (40 cases each, written 2 December 2026 the same way, measured
+  once at commit c955b65, after the fixes from sets 57-62): 100%, 87.5%, 90%, 92.5%,
+  92.5% and 95% agreement (92.9% over the 240 cases, the first round above 90%). Set 66
+  met the whole target on its first reading (92.5%, no level-4 case read lower, every
+  route named). Set 63 agreed on every level but missed 2 routes (police FGM for a girl's
+  own words "when the lady cut me"; the LADO for a room leader seen to "smack" a child).
+  Level-4 cases read lower: 0, 0, 2 (a friend's account of being "thrown about" by mum's
+  boyfriend; a PE teacher who grabbed a boy by the neck, read as the mild grab-by-staff
+  exception; neither flagged), 0, 0, 1 (a volunteer coach asking a boy to keep their
+  chats secret and for a photo "in just your shorts", flagged). Routes missed 2, 1, 0,
+  0, 1, 2. After general fixes: 100%, 97.5%, 100%, 100%, 100%, 97.5%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-95% on first reading (62 sets). Of those at 90% or more,
-only set 51 also read no level-4 case lower and named every route: one set in 62 has met
-the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (68 sets). Of those at 90% or more,
+only sets 51 and 66 also read no level-4 case lower and named every route: two sets in 68
+have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
