@@ -45,7 +45,9 @@ PSEUDO_NEGATION = re.compile(
     r"could(n'?t| not) (explain|say)|did(n'?t| not) (explain|say))\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(
     r"\b(if|what if|in case|hypothetical(ly)?|supposing|suppose|would you|should (he|she|they) ever|"
-    r"in the event|(can|could|may|might) be (a |an )?(sign|signs|indicator|indicators|symptom|symptoms|red flag) of)\b",
+    r"in the event|(can|could|may|might) be (a |an )?(sign|signs|indicator|indicators|symptom|symptoms|red flag) of|"
+    # a practice instruction: "our practice asks us to think about neglect when we see decay"
+    r"(asks?|asked|tells?|told|trained|expects?) (us|staff|me) to (think about|consider|look out for|check for|ask about))\b",
     re.IGNORECASE)
 # "asked if he was cold", "not sure whether": a question, not a hypothetical
 PSEUDO_HYPOTHETICAL = re.compile(

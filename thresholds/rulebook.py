@@ -31,6 +31,10 @@ INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "pattern
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
+# a character class of sentence-final marks that is not negated ("[.?!]", not "[^.?!]")
+CROSSES_SENTENCE = re.compile(r"(?<!\\)\[(?!\^)[^\]]*\.[^\]]*[?!][^\]]*\]|(?<!\\)\[(?!\^)[^\]]*[?!][^\]]*\.[^\]]*\]")
+
+
 def spaced(pattern: str) -> str:
     """A space in a rulebook pattern matches any run of white space (typed text has double
     spaces and line breaks); an optional space (" ?") matches any white space or none."""
@@ -517,6 +521,11 @@ def check(path: str | Path) -> list[str]:
                     continue
                 if rx.search("") is not None:
                     add(pn, f"indicator '{iid}': pattern matches empty text")
+                # every pattern is matched within one sentence: one written to cross a
+                # sentence break ("...[.?!]\\s+She grabbed") could never match
+                if CROSSES_SENTENCE.search(pat):
+                    add(pn, f"indicator '{iid}': pattern tries to match across a sentence break "
+                        "(patterns are matched one sentence at a time)")
                 key = pat.lower()
                 if key in seen_patterns and seen_patterns[key][0] != iid:
                     other, line = seen_patterns[key]

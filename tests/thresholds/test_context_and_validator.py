@@ -1178,8 +1178,7 @@ def test_round_ten_readings():
                                    "child_age_years": 11})["special_routes"]
     assert "lado" in assess({"text": "An apprentice saw a room leader smack a 2-year-old hard on the back of his "
                                      "leg.", "child_age_years": 2})["special_routes"]
-    assert "lado" in assess({"text": "I'm worried about a colleague, a TA from the other class. She grabbed Theo "
-                                     "really hard by the arm and dragged him across the hall.",
+    assert "lado" in assess({"text": "He said 'Mrs K hurt me' and there are red marks on his arm.",
                              "child_age_years": 5})["special_routes"]
     neck = assess({"text": "Mr Hendry, our PE teacher, grabbed him by the neck and pushed him against the wall. "
                            "There's a faint red mark on his neck.", "child_age_years": 11})
@@ -1204,3 +1203,63 @@ def test_round_ten_readings():
                            "anywhere.", "child_age_years": 6})["level"] == 1
     assert assess({"text": "Very quiet at nursery, but mum says she chatters away at home; meeting all her "
                            "milestones, warm parents.", "child_age_years": 3})["level"] == 1
+
+
+def test_a_parents_own_medication_is_not_the_childs_treatment():
+    own = assess({"text": "Mum has bipolar disorder and has stopped her medication. Noah is late most days.",
+                  "child_age_years": 5})
+    assert "refusing_medical_treatment" not in {i["id"] for i in own["indicators"]}
+    dads = assess({"text": "Tahlia is caring for her dad who has been really unwell since he stopped his "
+                           "medication.", "child_age_years": 11})
+    assert "refusing_medical_treatment" not in {i["id"] for i in dads["indicators"]}
+    child = assess({"text": "Parents have decided to manage it with diet and a herbal supplement and have stopped "
+                            "her long-acting insulin.", "child_age_years": 7})
+    assert child["level"] == 4
+
+
+def test_a_practice_instruction_to_think_about_a_need_names_no_fact():
+    assert "neglect" not in ids("Our practice asks us to think about neglect when we see decay so I'm asking.",
+                                child_age_years=5)
+
+
+def test_round_eleven_readings():
+    """Gaps from held-back sets 69-74, each in general form."""
+    for text in ("Two brand new iPhones, designer trainers, rolls of cash, and an older man in a black Audi picks "
+                 "him up outside the youth centre.",
+                 "Turned up w a brand new iphone and a second cheap nokia, cash in a roll. Pretty sure hes running "
+                 "for someone."):
+        assert assess({"text": text, "child_age_years": 15})["level"] == 4, text
+    burn = assess({"text": "Her friend said her dad 'puts his cigarette out on me when I'm bad'.",
+                   "child_age_years": 10})
+    assert burn["level"] == 4
+    club = assess({"text": "Ethan told his TA that Mr Barker, who runs the after-school football club, 'squeezes "
+                           "my neck really hard when I'm naughty and said not to tell my mum'.", "child_age_years": 7})
+    assert club["level"] == 4 and "lado" in club["special_routes"]
+    # the allegation ends at its first act: "wouldn't tidy up" later in the sentence is no denial
+    assert "lado" in assess({"text": "She saw a colleague grab a 2 year old hard by the upper arm and drag him "
+                                     "across the room when he wouldn't tidy up, calling him a little sod.",
+                             "child_age_years": 2})["special_routes"]
+    assert assess({"text": "Police were called once back in March when he was throwing things; he moved out and "
+                           "now he's back.", "child_age_years": 6})["level"] == 3
+    assert assess({"text": "Most days mum stays in bed until dad gets home; Nell spends most of the day in her "
+                           "cot.", "child_age_years": 0.6})["level"] == 3
+    assert assess({"text": "He's now missing about a day a week of school.", "child_age_years": 12})["level"] == 3
+    assert assess({"text": "Reported missing by her mum six times since January.", "child_age_years": 15})["level"] == 3
+    assert assess({"text": "Mum reported her daughter Tia (14) missing on Saturday; she came home at 2am.",
+                   "child_age_years": 14})["level"] == 2
+    assert assess({"text": "Picked up drinking cider on the rec, tipsy but not in a state.",
+                   "child_age_years": 14})["level"] == 2
+    # ordinary: a one-off missed breakfast explained; a toddler who toppled into the table
+    assert assess({"text": "He was hungry, dad said they'd overslept; he's clean, happy, no marks, normally eats "
+                           "fine and this is the 1st time.", "child_age_years": 4})["level"] == 1
+    assert assess({"text": "Small bump on his forehead; he's been walking since 11 months and she watched him "
+                           "topple into the coffee table.", "child_age_years": 1.1})["level"] == 1
+
+
+def test_validator_rejects_a_pattern_written_to_cross_a_sentence_break(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ("    patterns:\n      - \"\\\\bimmediate danger\\\\b\"",
+                   "    patterns:\n      - \"\\\\bcolleague\\\\b[^.?!]{0,60}[.?!]\\\\s+She grabbed\"\n"
+                   "      - \"\\\\bimmediate danger\\\\b\""))
+    line = line_of("[.?!]\\\\s+She grabbed")
+    assert any(f":{line}:" in p and "across a sentence break" in p for p in problems), problems

@@ -186,14 +186,24 @@ or the main vignette suite. First measurements, before any fix they prompted:
   exception; neither flagged), 0, 0, 1 (a volunteer coach asking a boy to keep their
   chats secret and for a photo "in just your shorts", flagged). Routes missed 2, 1, 0,
   0, 1, 2. After general fixes: 100%, 97.5%, 100%, 100%, 100%, 97.5%.
+- fresh/heldback69-74.yml (40 cases each, written 2 December 2026 the same way, measured
+  once at commit 5dc0333, after the fixes from sets 63-68): 90%, 90%, 87.5%, 87.5%, 90%
+  and 87.5% agreement (88.8% over the 240 cases). Sets 69 and 70 met the whole target
+  on their first reading (90%, no level-4 case read lower, every route named). Level-4
+  cases read lower: 0, 0, 1 (county lines told through new phones, rolls of cash and an
+  older man in an Audi; NOT flagged), 1 (insulin stopped, told with the parents further
+  from the verb; NOT flagged), 1 (a friend's words "puts his cigarette out on me"; NOT
+  flagged), 2 (county lines told as "running for someone", NOT flagged; a club coach
+  who "squeezes my neck", flagged). Routes missed 0, 0, 0, 0, 1, 1. After general fixes:
+  95%, 100%, 95%, 95%, 100%, 95%.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (68 sets). Of those at 90% or more,
-only sets 51 and 66 also read no level-4 case lower and named every route: two sets in 68
-have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (74 sets). Of those at 90% or more,
+only sets 51, 66, 69 and 70 also read no level-4 case lower and named every route: four
+sets in 74 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
