@@ -564,22 +564,17 @@ def check(path: str | Path) -> list[str]:
                     add(oinode, f"ordinary_injury: also_from_years for '{iid}' must be an age of 1 or more")
             if not oi.get("text"):
                 add(oinode, "ordinary_injury is missing 'text'")
-            pats = oi.get("explanation_patterns")
-            if not isinstance(pats, list) or not pats:
-                add(oinode, "ordinary_injury: 'explanation_patterns' must be a non-empty list")
-            for pat in pats if isinstance(pats, list) else []:
-                try:
-                    re.compile(str(pat))
-                except re.error as exc:
-                    add(oinode, f"ordinary_injury: pattern does not compile: {exc}")
-            mp = oi.get("mobile_patterns")
-            if mp is not None and (not isinstance(mp, list) or not mp):
-                add(oinode, "ordinary_injury: 'mobile_patterns' must be a non-empty list")
-            for pat in mp if isinstance(mp, list) else []:
-                try:
-                    re.compile(str(pat))
-                except re.error as exc:
-                    add(oinode, f"ordinary_injury: mobile pattern does not compile: {exc}")
+            # the accounts of an accident (required), and of a baby on the move (optional)
+            for key, what, required in (("explanation_patterns", "pattern", True),
+                                        ("mobile_patterns", "mobile pattern", False)):
+                pats = oi.get(key)
+                if (required or pats is not None) and (not isinstance(pats, list) or not pats):
+                    add(oinode, f"ordinary_injury: '{key}' must be a non-empty list")
+                for pat in pats if isinstance(pats, list) else []:
+                    try:
+                        re.compile(str(pat))
+                    except re.error as exc:
+                        add(oinode, f"ordinary_injury: {what} does not compile: {exc}")
     rr = data.get("route_rules")
     if rr is not None:
         rrnode = top.get("route_rules", (root, root))[1]
