@@ -196,14 +196,22 @@ or the main vignette suite. First measurements, before any fix they prompted:
   flagged), 2 (county lines told as "running for someone", NOT flagged; a club coach
   who "squeezes my neck", flagged). Routes missed 0, 0, 0, 0, 1, 1. After general fixes:
   95%, 100%, 95%, 95%, 100%, 95%.
+- fresh/heldback75-80.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers, each given a different kind of caller: school staff, health staff, police and
+  the voluntary sector, rushed text-speak, long rambling accounts, and edge cases of age
+  and status; measured once at commit ac85d6d, before any fix they prompted): 100%,
+  87.5%, 92.5%, 80%, 85% and 87.5% agreement (88.8% over the 240 cases). Sets 75 and 77
+  met the whole target on their first reading (100% and 92.5%, no level-4 case read
+  lower, every route named). Level-4 cases read lower: 0, 0, 0, 1 (hb78-37, flagged), 1
+  (hb79-18, NOT flagged), 1 (hb80-35, flagged). Routes missed 0, 1, 0, 1, 1, 0.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (74 sets). Of those at 90% or more,
-only sets 51, 66, 69 and 70 also read no level-4 case lower and named every route: four
-sets in 74 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (80 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75 and 77 also read no level-4 case lower and named every route: six
+sets in 80 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
