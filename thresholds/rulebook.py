@@ -7,10 +7,15 @@ problem with the file and line it is on, so a council can fix its own rulebook.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
+import re._compiler as sre_compile
 import re._constants as sre_c
 import re._parser as sre_parse
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,6 +56,12 @@ def _parsed(source: str) -> list:
 @lru_cache(maxsize=4096)  # the validator and the loader compile the same patterns
 def compile_pattern(pattern: str) -> re.Pattern:
     """A rulebook pattern as a case-insensitive regex, spaced as `spaced` says."""
+    warm = _warm_code.get(pattern)
+    if warm is not None:  # compiled by an earlier process (see `load`)
+        try:
+            return _sre_compile(*warm)
+        except Exception:  # noqa: BLE001 - a stale or damaged entry: compile it afresh
+            pass
     source = spaced(pattern)
     first = first_letters(source)
     if first:  # a cheap look-ahead lets the scanner skip most positions at once
@@ -59,7 +70,95 @@ def compile_pattern(pattern: str) -> re.Pattern:
         # any look-behinds are checked (all are zero-width, so the order changes nothing)
         boundary = r"\b" if starts_at_boundary(source) else ""
         source = f"(?=[{re.escape(chars)}]){boundary}(?:{source})"
-    return re.compile(source, re.IGNORECASE)
+    rx, args = compile_keeping_code(source, re.IGNORECASE)
+    _fresh_code[pattern] = args
+    return rx
+
+
+# -- the compiled-rulebook cache ------------------------------------------------------
+# Checking a rulebook and compiling its ~750 patterns is most of a process's start-up
+# (about a second). Both depend only on the file's bytes, this module and the Python
+# that runs it, so the result is kept on disk, keyed by all three: a process that finds
+# it skips the check (the same bytes passed it before) and builds each regex from its
+# stored code, which is exactly the code `re.compile` makes (the tests compare them).
+CACHE_FORMAT = 1
+_sre_compile = sre_compile._sre.compile
+_warm_code: dict[str, tuple] = {}  # pattern -> arguments for _sre.compile, from the cache
+_fresh_code: dict[str, tuple] = {}  # the same, for patterns compiled in this process
+
+
+def compile_keeping_code(source: str, flags: int) -> tuple[re.Pattern, tuple]:
+    """`re.compile(source, flags)`, and the arguments that rebuild it without parsing:
+    the steps of `re._compiler.compile`, keeping what it passes to `_sre.compile`."""
+    flags = int(flags)
+    tree = sre_parse.parse(source, flags)
+    code = [int(c) for c in sre_compile._code(tree, flags)]  # plain ints, to store
+    groupindex = dict(tree.state.groupdict)
+    indexgroup = [None] * tree.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    args = (source, flags | tree.state.flags, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
+    return _sre_compile(*args), args
+
+
+def cache_dir() -> Path | None:
+    """TRIAGE_CACHE_DIR, else $XDG_CACHE_HOME/triage or ~/.cache/triage; None when
+    TRIAGE_CACHE_DIR is "off" (every process then checks and compiles afresh)."""
+    raw = os.environ.get("TRIAGE_CACHE_DIR", "").strip()
+    if raw.lower() in ("off", "0", "no", "false"):
+        return None
+    if raw:
+        return Path(raw)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "triage"
+
+
+def _cache_key(raw: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (raw, Path(__file__).read_bytes(), sys.version.encode(),
+                 str(sre_compile._sre.MAGIC).encode(), str(CACHE_FORMAT).encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _read_cache(key: str) -> dict | None:
+    """The analysis stored for this key, or None (missing, damaged or for other bytes)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        blob = (folder / f"rulebook-{key[:40]}.bin").read_bytes()
+    except OSError:
+        return None
+    digest, body = blob[:32], blob[32:]
+    if hashlib.sha256(body).digest() != digest:  # truncated or altered: not used
+        return None
+    try:
+        data = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    return data
+
+
+def _write_cache(key: str, data: dict) -> None:
+    """Best effort and atomic: a read-only or full disk only costs the next start-up."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        body = marshal.dumps({**data, "key": key})
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".rulebook-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(hashlib.sha256(body).digest() + body)
+        os.replace(tmp, folder / f"rulebook-{key[:40]}.bin")
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except (OSError, NameError):
+            pass
 
 
 def starts_at_boundary(source: str) -> bool:
@@ -706,12 +805,32 @@ def check(path: str | Path) -> list[str]:
 def load(path: str | Path) -> Rulebook:
     """Load and validate a rulebook; raises RulebookError listing every problem."""
     path = Path(path)
-    problems = check(path)
-    if problems:
-        raise RulebookError(problems)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulebookError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    key = _cache_key(raw)
+    cached = _read_cache(key)
+    if cached is None:
+        problems = check(path)
+        if problems:
+            raise RulebookError(problems)
+        analysis: dict[str, tuple] = {}
+    else:  # these very bytes passed the check before
+        _warm_code.update(cached["code"])
+        analysis = cached["analysis"]
+
+    def analysed(p: str) -> tuple:
+        """(gates, match prefixes, starts at a word boundary) for a pattern."""
+        got = analysis.get(p)
+        if got is None:
+            got = analysis[p] = (required_literals(p), match_prefixes(p), starts_at_boundary(spaced(p)))
+        return got
+
+    data = yaml.load(raw.decode("utf-8"), Loader=_LOADER)
     indicators = {}
     for i in data["indicators"]:
+        read = [analysed(p) for p in i["patterns"]]
         indicators[i["id"]] = Indicator(
             id=i["id"], domain=i["domain"], level=int(i["level"]), descriptor=i["descriptor"],
             patterns=tuple(compile_pattern(p) for p in i["patterns"]),
@@ -724,10 +843,10 @@ def load(path: str | Path) -> Rulebook:
             level_from_age=(i["level_from_age"]["years"], i["level_from_age"]["level"])
             if i.get("level_from_age") else None,
             same_need_as=i.get("same_need_as"),
-            gates=tuple(required_literals(p) for p in i["patterns"]),
-            prefixes=tuple(match_prefixes(p) for p in i["patterns"]),
-            bounded=tuple(starts_at_boundary(spaced(p)) for p in i["patterns"]))
-    return Rulebook(
+            gates=tuple(r[0] for r in read), prefixes=tuple(r[1] for r in read),
+            bounded=tuple(r[2] for r in read))
+    alarms = _alarms(data) if data.get("alarm_words") else None
+    rb = Rulebook(
         name=str(data["name"]), version=str(data["version"]),
         effective_date=str(data["effective_date"]), path=path,
         levels={int(k): v for k, v in data["levels"].items()}, domains=data["domains"],
@@ -738,8 +857,37 @@ def load(path: str | Path) -> Rulebook:
         unrecognised_level=int(data.get("unrecognised_level", 2)),
         spelling=tuple(data.get("spelling") or ()),
         # one pass over the text for all of them
-        alarm_pattern=compile_pattern(_alarms(data)) if data.get("alarm_words") else None,
-        alarm_gate=required_literals(_alarms(data)) if data.get("alarm_words") else (), raw=data)
+        alarm_pattern=compile_pattern(alarms) if alarms else None,
+        alarm_gate=analysed(alarms)[0] if alarms else (), raw=data)
+    if cached is None:
+        # every pattern the engine uses (indicators, rules, alarm words), compiled once
+        for p in _rule_patterns(data):
+            try:
+                compile_pattern(p)
+            except re.error:  # the engine will meet the same error; nothing to keep
+                pass
+        _write_cache(key, {"analysis": analysis,
+                           "code": {p: _fresh_code[p] for p in _rule_patterns(data) if p in _fresh_code}})
+    return rb
+
+
+def _rule_patterns(data: dict) -> list[str]:
+    """Every pattern string the engine compiles with `compile_pattern` for this rulebook."""
+    out = [p for i in data["indicators"] for p in i["patterns"]]
+    if data.get("alarm_words"):
+        out.append(_alarms(data))
+    oi = data.get("ordinary_injury") or {}
+    out += list(oi.get("explanation_patterns") or []) + list(oi.get("mobile_patterns") or [])
+    for rule in data.get("route_rules") or []:
+        out += rule.get("patterns") or []
+    for rule in data.get("level_rules") or []:
+        out += [p for g in rule.get("unless_all") or [] for p in g] + list(rule.get("unless_none") or [])
+    for rule in data.get("explained") or []:
+        out += [p for g in rule.get("when_all") or [] for p in g] + list(rule.get("unless_any") or [])
+    overrides = data.get("overrides") or {}
+    out += list((overrides.get("pre_birth_concern") or {}).get("young_mother_patterns") or [])
+    out += list((overrides.get("injury_non_mobile_baby") or {}).get("not_mobile_patterns") or [])
+    return [str(p) for p in out]
 
 
 def _alarms(data: dict) -> str:
