@@ -52,7 +52,9 @@ HYPOTHETICAL = re.compile(
 # "asked if he was cold", "not sure whether": a question, not a hypothetical
 PSEUDO_HYPOTHETICAL = re.compile(
     r"\b(ask(ed|ing|s)?|wonder(ed|ing|s)?|check(ed|ing|s)?|see|saw|know|knew|sure|unsure|find out|"
-    r"found out|tell|told|said|says) (\w+ )?(if|whether)\b", re.IGNORECASE)
+    r"found out|tell|told|said|says) (\w+ )?(if|whether)\b|"
+    # "the main thing I suppose - he's still in the same clothes": a hedge, not a supposition
+    r"\bi (suppose|guess)\b", re.IGNORECASE)
 # Inside a match only a clear conditional counts ("said if he ever hit her"), not any "if".
 HYPOTHETICAL_INSIDE = re.compile(r"\b(if|what if|supposing)\s+\w+\s+(ever|were to|was to|would)\b",
                                  re.IGNORECASE)
@@ -88,6 +90,12 @@ ENQUIRY_BEFORE = re.compile(r"\b((routine|routinely|screening|selective) (enquir
                             r"(asked|enquired|screened|checked) (her |him |them |mum |dad )?"
                             r"(routinely |directly |alone |on her own |on his own )?)"
                             r"(about|re|regarding|for)\s+(\w+\s+)?$", re.IGNORECASE)
+# "nothing on routine enquiry about domestic abuse": the denial said first
+DENIAL_BEFORE_ENQUIRY = re.compile(
+    r"\b(nothing|no concerns?|none|negative|nil|no disclosures?|nothing disclosed)\s+(raised\s+|found\s+|came up\s+)?"
+    r"(on|from|at|to|in|after|with)\s+(the\s+|a\s+)?((routine|screening|selective|direct)\s+)?"
+    r"(enquiry|enquiries|inquiry|questions?|questioning|screening|asking)\s+(about|re|regarding|for|into)\s+(\w+\s+)?$",
+    re.IGNORECASE)
 DENIAL_AFTER = re.compile(r"[^.?!;]{0,50}?(?:\s[-:\u2013]\s*|,\s*|\s(?:and|but)\s+(?:she|he|they|mum|dad)\s+|"
                           r"\s+(?:was|were|is|came back|all)?\s*(?=negative|nil\b|none\b)|\s+)"
                           r"(denies|denied|said no|says no|answered no|nothing disclosed|none disclosed|"
@@ -127,6 +135,12 @@ HISTORICAL = re.compile(
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
                        r"plan\b", re.IGNORECASE)
+# ...also when the reason follows a "because" ("was on a CP plan about five years ago
+# because of domestic abuse"), which ends the look-back of the other cues
+PAST_PLAN_REASON = re.compile(
+    r"\b(was|were|been) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) plan\b"
+    r"[^.?!;]{0,60}\b(because of|due to|owing to|for|over|about|after|around)( the| his| her| their| some| a| an)?\s*$",
+    re.IGNORECASE)
 # About someone else: a parent's own childhood, said before the mention ("mum's own
 # childhood") or just after it ("was neglected as a child"), not anywhere in the sentence.
 OTHER_PERSON_BEFORE = re.compile(
@@ -168,6 +182,7 @@ TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whe
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
+    r",\s*(and |so |then |also )?(he|she|they|we|i|it|there)['\u2019](s|re|m|ve|d|ll)\b|"  # "..., he's taking"
     r",\s*(and )?(no|not|never|nothing|doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|"
     r"can'?t|cannot|won'?t|hasn'?t|has not|haven'?t)\b|"  # a new negated item starts its own scope
     r",\s*(and |so |then |also )?(he|she|they|we|i)\s+(?!(or|and|nor)\b)\w+|"  # a new subject: a new clause
@@ -316,6 +331,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if (ENQUIRY_BEFORE.search(scope) or (check_inside and ENQUIRY_INSIDE.search(inside))) and \
             DENIAL_AFTER.match(text, m_end):
         return "negated"
+    if DENIAL_BEFORE_ENQUIRY.search(before):
+        return "negated"
     # "Mum is a bit anxious", "parents are understandably tearful": the parent's state
     if (PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside)) or (
             PARENT_JUST_BEFORE.search(scope) and STATE_AFTER_VERB.match(inside)):
@@ -335,7 +352,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "other_person"
     # A past-time cue reaches a few words ("used to mind her"), not a whole long clause.
     near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])
-    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]):
+    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]) or \
+            PAST_PLAN_REASON.search(before):
         return "historical"
     # ("told me she grew up in care after her stepdad abused her": the cue can sit inside
     # a long match)
@@ -597,7 +615,7 @@ def pipeline(rulebook_key: str, rb: Rulebook) -> Language:
 def extract(text: str, rb: Rulebook) -> list[Mention]:
     """Every mention of an indicator, with its evidence quoted from `text` as typed."""
     nlp = pipeline(f"{rb.path}:{rb.version}", rb)
-    read, edits = speller(rb.spelling).correct(text)
+    read, edits = speller(rb.spelling, rb.shorthand).correct(text)
     doc = nlp.make_doc(read)
     doc.user_data["text"] = read
     for _name, component in nlp.pipeline:

@@ -417,6 +417,7 @@ class Rulebook:
     emergency_recommendation: str = "emergency_999"
     unrecognised_level: int = 2
     spelling: tuple[str, ...] = ()
+    shorthand: tuple[tuple[str, str], ...] = ()  # (token, the words it stands for)
     alarm_pattern: re.Pattern | None = None  # every alarm word, as one pattern
     alarm_gate: tuple[frozenset[str], ...] = ()  # one string of each set is in any match
     raw: dict = field(default_factory=dict, repr=False)
@@ -782,6 +783,18 @@ def check(path: str | Path) -> list[str]:
             for w in spelling:
                 if not isinstance(w, str) or not re.fullmatch(r"[a-z]{5,}", w):
                     add(snode, f"spelling: {w!r} must be a lower-case word of five letters or more")
+    shorthand = data.get("shorthand")
+    if shorthand is not None:
+        shnode = top.get("shorthand", (root, root))[1]
+        if not isinstance(shorthand, dict):
+            add(shnode, "'shorthand' must map tokens to the words they stand for")
+        else:
+            for k, (kn, _v) in _key_nodes(shnode).items():
+                words = shorthand.get(k)
+                if not re.fullmatch(r"[a-z0-9/&]{1,12}", str(k)) or not re.search(r"[a-z&]", str(k)):
+                    add(kn, f"shorthand: {k!r} must be one lower-case token (letters, digits, '/' or '&')")
+                if not isinstance(words, str) or not re.fullmatch(r"[a-z']+( [a-z']+)*", words):
+                    add(kn, f"shorthand: {k!r} must stand for lower-case words, not {words!r}")
     alarms = data.get("alarm_words")
     if alarms is not None:
         anode = top.get("alarm_words", (root, root))[1]
@@ -856,6 +869,7 @@ def load(path: str | Path) -> Rulebook:
         emergency_recommendation=data.get("emergency_recommendation", "emergency_999"),
         unrecognised_level=int(data.get("unrecognised_level", 2)),
         spelling=tuple(data.get("spelling") or ()),
+        shorthand=tuple((str(k).lower(), str(v)) for k, v in (data.get("shorthand") or {}).items()),
         # one pass over the text for all of them
         alarm_pattern=compile_pattern(alarms) if alarms else None,
         alarm_gate=analysed(alarms)[0] if alarms else (), raw=data)

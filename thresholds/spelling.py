@@ -8,13 +8,19 @@ list is replaced by that word. Offsets of everything found in the corrected text
 mapped back to the caller's own text, so evidence is always quoted as typed.
 
 Correction can only add mentions: a real English word is never changed.
+
+Shorthand is read the same way: a caller typing on a phone writes "living w his mates
+family abt 6 wks", "att down to 70%", "no tea last nite cos dad was asleep". The
+rulebook's `shorthand` maps such whole tokens to the words the patterns are written in
+("w" -> "with", "att" -> "attendance"), so one set of patterns reads both. A token of
+one or two letters is read only in lower case ("Mrs W" is a name, not "with").
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z]{5,}")
@@ -53,18 +59,44 @@ def _one_slip(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+def shorthand_pattern(keys) -> re.Pattern | None:
+    """Whole tokens only: not inside a word ("sw" in "swim"), a number or a contraction.
+    A digit may follow ("yr9", "x2"), as callers run them together."""
+    if not keys:
+        return None
+    alts = "|".join(re.escape(k) for k in sorted(keys, key=lambda k: (-len(k), k)))
+    return re.compile(rf"(?<![\w'\u2019/&-])(?:{alts})(?![A-Za-z'\u2019/&-])", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Speller:
     targets: frozenset[str]
     index: dict  # a target, or one of its single-letter deletions -> targets
+    shorthand: dict = field(default_factory=dict)  # token (lower case) -> words
+    shorthand_rx: re.Pattern | None = None
 
     @classmethod
-    def build(cls, words: tuple[str, ...]) -> Speller:
+    def build(cls, words: tuple[str, ...], shorthand: tuple[tuple[str, str], ...] = ()) -> Speller:
         index: dict[str, set[str]] = {}
         for w in words:
             for key in {w} | _deletions(w):
                 index.setdefault(key, set()).add(w)
-        return cls(frozenset(words), {k: tuple(sorted(v)) for k, v in index.items()})
+        table = {k.lower(): v for k, v in shorthand}
+        return cls(frozenset(words), {k: tuple(sorted(v)) for k, v in index.items()}, table,
+                   shorthand_pattern(table))
+
+    def _shorthand_fixes(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, words) for each shorthand token to read as words."""
+        out = []
+        for m in self.shorthand_rx.finditer(text):
+            token = m.group()
+            if len(token) < 3 and token != token.lower():
+                continue  # "W", "N", "R": an initial, not shorthand
+            words = self.shorthand[token.lower()]
+            if m.end() < len(text) and text[m.end()].isdigit():
+                words += " "  # "yr9" -> "year 9"
+            out.append((m.start(), m.end(), words))
+        return out
 
     def suggest(self, word: str) -> str | None:
         w = word.lower()
@@ -89,33 +121,34 @@ class Speller:
         return good[0][1] if good and not is_english(w) else None
 
     def correct(self, text: str) -> tuple[str, Edits | None]:
-        if not self.targets:
-            return text, None
-        cache = _CACHE.setdefault(self.targets, {})
-        fixes = {}
-        for w in set(WORD.findall(text)):
-            f = cache.get(w.lower(), _UNSEEN)
-            if f is _UNSEEN:
-                f = self.suggest(w)
-            if f is not None:
-                fixes[w] = f
-        if not fixes:  # the usual case: nothing to correct, one scan of the text
+        spans = self._shorthand_fixes(text) if self.shorthand_rx is not None else []
+        if self.targets:
+            cache = _CACHE.setdefault(self.targets, {})
+            fixes = {}
+            for w in set(WORD.findall(text)):
+                f = cache.get(w.lower(), _UNSEEN)
+                if f is _UNSEEN:
+                    f = self.suggest(w)
+                if f is not None:
+                    fixes[w] = f
+            if fixes:
+                spans += [(m.start(), m.end(), fixes[m.group()]) for m in WORD.finditer(text)
+                          if m.group() in fixes]
+                spans.sort()
+        if not spans:  # the usual case: nothing to correct
             return text, None
         pieces: list[str] = []
         edits: list[tuple[int, int, int, int]] = []  # (orig start, orig end, new start, new end)
         last, shift = 0, 0
-        for m in WORD.finditer(text):
-            fix = fixes.get(m.group())
-            if fix is None:
+        for start, end, fix in spans:
+            if start < last:  # (a shorthand token is never five letters of a word, but be sure)
                 continue
-            pieces.append(text[last:m.start()])
-            new_start = m.start() + shift
+            pieces.append(text[last:start])
+            new_start = start + shift
             pieces.append(fix)
-            edits.append((m.start(), m.end(), new_start, new_start + len(fix)))
-            shift += len(fix) - (m.end() - m.start())
-            last = m.end()
-        if not edits:
-            return text, None
+            edits.append((start, end, new_start, new_start + len(fix)))
+            shift += len(fix) - (end - start)
+            last = end
         pieces.append(text[last:])
         return "".join(pieces), Edits(edits)
 
@@ -138,5 +171,5 @@ class Edits:
 
 
 @lru_cache(maxsize=8)
-def speller(words: tuple[str, ...]) -> Speller:
-    return Speller.build(words)
+def speller(words: tuple[str, ...], shorthand: tuple[tuple[str, str], ...] = ()) -> Speller:
+    return Speller.build(words, shorthand)
