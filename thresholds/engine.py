@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from .extract import Mention, english_ratio, extract, unplaced_alarms
+from .extract import Mention, english_ratio, read_and_extract, unplaced_alarms
 from .rulebook import Rulebook, compile_pattern, load_rulebook
 
 MAX_TEXT_CHARS = 100_000
@@ -151,7 +151,9 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     rationale: list[str] = []
     review_reasons: list[str] = []
 
-    mentions = extract(text, rb)
+    # `read`: the text with slips and shorthand put into words, for the rules below that
+    # search it; `text`, as typed, for anything placed by offset
+    mentions, read, edits = read_and_extract(text, rb)
     # A mention dated by an age the child has not reached is about someone else.
     mentions = [Mention(m.indicator_id, m.start, m.end, m.evidence, "other_person")
                 if m.context is None and "other_person" not in rb.indicators[m.indicator_id].context_exempt
@@ -161,10 +163,10 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # child of that age; for an unborn baby the text is about the mother, an adult unless
     # it says she is young.
     pb_rule = rb.overrides.get("pre_birth_concern") or {}
-    young_mother = unborn and any(compile_pattern(p).search(text)
+    young_mother = unborn and any(compile_pattern(p).search(read)
                                   for p in pb_rule.get("young_mother_patterns") or [])
     # (where the text gives the mother's age, "Mum is 18", that age decides)
-    mother_age = mother_age_said(text) if unborn else None
+    mother_age = mother_age_said(read) if unborn else None
     mentions = [m for m in mentions if rb.indicators[m.indicator_id].below_years is None or (
         age < rb.indicators[m.indicator_id].below_years if age is not None else
         (mother_age < rb.indicators[m.indicator_id].below_years if mother_age is not None
@@ -202,11 +204,12 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # Attendance as a figure: below 90% is persistent absence, 90-94% occasional;
     # "from 96% to 74%" is read as its latest figure.
     # (every form has a "%" or "per cent": most texts are passed over at once)
-    att = ATTENDANCE.search(text) if "%" in text or "cent" in text.lower() else None
+    att = ATTENDANCE.search(read) if "%" in text or "cent" in text.lower() else None
     if att:
         pct = float(next(g for g in (att.group(3), att.group(2), att.group(4), att.group(5),
                                      att.group(6), att.group(1)) if g))
-        ev = Mention("attendance", att.start(), att.end(), att.group(0), None)
+        a, b = (edits.back(att.start()), edits.back(att.end(), end=True)) if edits else att.span()
+        ev = Mention("attendance", a, b, text[a:b], None)
         if pct < 90 and "persistent_absence" not in applying:
             add("persistent_absence", "child_development", 3, ev)
         elif 90 <= pct < 95 and "occasional_absence" not in applying:
@@ -219,14 +222,14 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # (and a baby under one the text describes as crawling, pulling up or cruising)
     if oi and (case.get("mobile") is not False) and age is not None and (
             age >= 1 or case.get("mobile") is True or (
-                age >= 0.5 and any(compile_pattern(p).search(text) for p in oi.get("mobile_patterns") or []))):
+                age >= 0.5 and any(compile_pattern(p).search(read) for p in oi.get("mobile_patterns") or []))):
         minor = {oi["indicator"]} | {i for i, years in (oi.get("also_from_years") or {}).items()
                                      if age >= years}
         others = {"injury_unexplained", "non_accidental_injury", "physical_abuse",
                   "disclosure_of_abuse", "burn_injury", "fracture"} - minor
         marks = [f for f in found if f["id"] in minor]
         if marks and not others & {f["id"] for f in found} and any(
-                compile_pattern(p).search(text) for p in oi["explanation_patterns"]):
+                compile_pattern(p).search(read) for p in oi["explanation_patterns"]):
             for f in marks:
                 f["level"] = oi["level"]
             rationale.append(oi["text"])
@@ -237,8 +240,8 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     for rule in rb.raw.get("explained") or []:
         hits = [f for f in found if f["id"] in rule["indicators"]]
         # (`unless_any`: a sign that the account does not explain everything)
-        if hits and all(any(compile_pattern(p).search(text) for p in group) for group in rule["when_all"]) \
-                and not any(compile_pattern(p).search(text) for p in rule.get("unless_any") or []):
+        if hits and all(any(compile_pattern(p).search(read) for p in group) for group in rule["when_all"]) \
+                and not any(compile_pattern(p).search(read) for p in rule.get("unless_any") or []):
             for f in hits:
                 f["level"] = rule["level"]
                 explained.add(f["id"])
@@ -257,7 +260,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     nm = ov.get("injury_non_mobile_baby")
     if nm:
         injuries = [f for f in found if f["id"] in nm["injury_indicators"]]
-        not_mobile_text = bool(injuries) and any(compile_pattern(p).search(text)
+        not_mobile_text = bool(injuries) and any(compile_pattern(p).search(read)
                                                  for p in nm["not_mobile_patterns"])
         mobile = case.get("mobile")
         baby_not_mobile = (mobile is False or not_mobile_text or
@@ -300,7 +303,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     for rule in rb.raw.get("level_rules") or []:
         ids_now = {f["id"] for f in found}
         hit = next((f for f in found if f["id"] in rule["when_any"]), None)
-        if hit and set(rule["when_all"]) <= ids_now and not _rule_excepted(rule, text):
+        if hit and set(rule["when_all"]) <= ids_now and not _rule_excepted(rule, read):
             found.append({**hit, "id": rule["id"], "level": rule["level"]})
             rationale.append(rule["text"])
 
@@ -343,7 +346,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         if ind.route == "private_fostering":
             if age is not None and age >= 16:
                 continue
-            if not PRIVATE_FOSTERING_DURATION.search(text) or FEW_WEEKS.search(text):
+            if not PRIVATE_FOSTERING_DURATION.search(read) or FEW_WEEKS.search(read):
                 review_reasons.append("Possible private fostering: check whether the child has "
                                       "lived there for 28 days or more.")
                 continue
@@ -353,7 +356,7 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     ids_found = {f["id"] for f in found}
     for rule in rb.raw.get("route_rules") or []:
         if rule["route"] not in routes and ids_found & set(rule["indicators"]) and any(
-                compile_pattern(p).search(text) for p in rule["patterns"]):
+                compile_pattern(p).search(read) for p in rule["patterns"]):
             routes.append(rule["route"])
             if rule.get("text"):
                 rationale.append(rule["text"])

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .rulebook import _FREQUENT, Rulebook, _rarity, first_letters, starts_at_boundary
-from .spelling import speller
+from .spelling import Edits, speller
 
 # Cues: kept short and explicit, so each decision can be explained.
 NEGATION = re.compile(
@@ -183,6 +183,8 @@ TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whe
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
     r",\s*(and |so |then |also )?(he|she|they|we|i|it|there)['\u2019](s|re|m|ve|d|ll)\b|"  # "..., he's taking"
+    r",\s*(and |but )?(doing|going|getting|making|playing|meeting|coping|managing|thriving|settling|engaging|"
+    r"attending|progressing)\b|"  # "no health issues, doing well at school"
     r",\s*(and )?(no|not|never|nothing|doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|"
     r"can'?t|cannot|won'?t|hasn'?t|has not|haven'?t)\b|"  # a new negated item starts its own scope
     r",\s*(and |so |then |also )?(he|she|they|we|i)\s+(?!(or|and|nor)\b)\w+|"  # a new subject: a new clause
@@ -614,6 +616,13 @@ def pipeline(rulebook_key: str, rb: Rulebook) -> Language:
 
 def extract(text: str, rb: Rulebook) -> list[Mention]:
     """Every mention of an indicator, with its evidence quoted from `text` as typed."""
+    return read_and_extract(text, rb)[0]
+
+
+def read_and_extract(text: str, rb: Rulebook) -> tuple[list[Mention], str, Edits | None]:
+    """The mentions (quoted and placed in `text` as typed), the text as read (slips in
+    serious words and shorthand put into words, for the engine's own rules to search) and
+    the edits that map a place in it back to the text as typed (None: no edits)."""
     nlp = pipeline(f"{rb.path}:{rb.version}", rb)
     read, edits = speller(rb.spelling, rb.shorthand).correct(text)
     doc = nlp.make_doc(read)
@@ -622,12 +631,12 @@ def extract(text: str, rb: Rulebook) -> list[Mention]:
         doc = component(doc)
     mentions = doc.user_data["mentions"]
     if edits is None:
-        return mentions
+        return mentions, read, None
     out = []
     for m in mentions:
         a, b = edits.back(m.start), edits.back(m.end, end=True)
         out.append(Mention(m.indicator_id, a, b, text[a:b], m.context))
-    return out
+    return out, read, edits
 
 
 def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[str]:

@@ -1263,3 +1263,94 @@ def test_validator_rejects_a_pattern_written_to_cross_a_sentence_break(tmp_path)
                    "      - \"\\\\bimmediate danger\\\\b\""))
     line = line_of("[.?!]\\\\s+She grabbed")
     assert any(f":{line}:" in p and "across a sentence break" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("living w his mates family abt 6 wks", "living with his mates family about 6 weeks"),
+    ("att down to 70% n no tea last nite cos dad was asleep", "attendance down to 70% and no tea last night because dad was asleep"),
+    ("yr9 boy, hes been off x2", "year 9 boy, he's been off twice"),
+    ("mum & her bf", "mum and her boyfriend"),
+])
+def test_shorthand_is_read_as_words(typed, read):
+    rb = load_rulebook()
+    from thresholds.spelling import speller
+    assert speller(rb.spelling, rb.shorthand).correct(typed)[0] == read
+
+
+@pytest.mark.parametrize("text", [
+    "Mrs W said that N was upset",        # initials are names, not "with" and "and"
+    "She swims with the swim team",      # never inside a word
+    "n/a; w/c 12th; it's a bf-free zone",  # nor beside / or -
+    "Year 9, attendance 97%",            # no shorthand at all
+])
+def test_shorthand_leaves_names_words_and_plain_text_alone(text):
+    rb = load_rulebook()
+    from thresholds.spelling import speller
+    assert speller(rb.spelling, rb.shorthand).correct(text)[0] == text
+
+
+def test_shorthand_finds_what_the_words_would_and_quotes_it_as_typed():
+    text = "yr9 boy (14) been living w his mates family since start of term, abt 6 wks now. not related."
+    r = assess({"text": text, "child_age_years": 14})
+    assert r["special_routes"] == ["private_fostering"]
+    assert all(text[i["start"]:i["end"]] == i["evidence"] for i in r["indicators"])
+    # the engine's own rules read the words too: attendance given as "att"
+    r = assess({"text": "yr10, att down to 70% this yr, mum says she cant get him up", "child_age_years": 15})
+    (att,) = [i for i in r["indicators"] if i["id"] == "persistent_absence"]
+    assert att["evidence"] == "att down to 70%" and r["level"] == 3
+
+
+def test_validator_checks_the_shorthand(tmp_path):
+    problems, line_of = broken_default(
+        tmp_path, ('  "abt": about\n', '  "abt": about\n  "Two Words": x\n  "ok": "OK!"\n'))
+    assert any(f":{line_of('Two Words')}:" in p and "one lower-case token" in p for p in problems), problems
+    assert any(f":{line_of('OK!')}:" in p and "lower-case words" in p for p in problems), problems
+
+
+def test_i_suppose_is_a_hedge_not_a_supposition():
+    assert "basic_care_concern" in ids("The main thing I suppose - he is still in the same clothes all term.")
+    assert "physical_abuse" not in ids("Suppose his dad hit him, what would we do?")
+
+
+def test_a_clause_that_starts_with_hes_or_an_ing_verb_ends_the_negation():
+    assert "basic_care_concern" in ids("Other kids won't sit by him, he's taking food out of the bins.")
+    assert "needs_met" in ids("She is sensible, no health issues, doing well at school.")
+    # ...while a list of denied things stays denied
+    assert "injury_mark" not in ids("No bruises, marks or swelling.")
+
+
+def test_the_reason_for_a_past_plan_is_history():
+    r = assess({"text": "He was on a child protection plan about five years ago because of domestic abuse "
+                        "between mum and her then partner. Attendance is 97%.", "child_age_years": 9})
+    assert r["level"] == 1
+    assert "domestic_abuse" in ids("There is domestic abuse between mum and her partner now.")
+
+
+def test_a_denial_said_before_the_enquiry_negates_it():
+    assert "domestic_abuse" not in ids("No drugs or alcohol, nothing on routine enquiry about domestic abuse.")
+    assert "domestic_abuse" in ids("She disclosed domestic abuse on routine enquiry.")
+
+
+def test_phrasings_from_sets_75_to_80():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a friend's cigarette burns; an unaccompanied child; neglect that early help did not change
+    assert a("His mate showed him round marks and said his mum's boyfriend 'does his cigarette on me'.",
+             child_age_years=8)["level"] == 4
+    assert a("He came on his own, doesn't know anyone in the UK, no documents.", child_age_years=15)["level"] == 4
+    assert a("Same clothes all term, teeth black and rotten; early help twice and nothing changed.",
+             child_age_years=10)["level"] == 4
+    # Prevent for replacement talk and "don't belong here"; never homelessness for a group chat
+    assert "prevent" in a("He keeps saying 'migrants are replacing us'.", child_age_years=14)["special_routes"]
+    assert "prevent" in a("He says certain races 'don't belong here and should be sent back'.",
+                          child_age_years=15)["special_routes"]
+    r = a("They kicked her out of the group chat and she cried.", child_age_years=12)
+    assert r["level"] < 4 and "family_homelessness" not in {i["id"] for i in r["indicators"]}
+    # an ex who keeps turning up; a parent's drinking with care slipping; rows at home
+    assert a("Her ex keeps turning up at the house shouting and banging on the door; they moved twice "
+             "to get away from him.", child_age_years=7)["level"] == 3
+    assert a("Dad's drinking heavy since he lost his job. No tea last night because dad was asleep.",
+             child_age_years=8)["level"] == 3
+    assert a("Parents splitting up, lots of rowing at home over money.", child_age_years=10)["level"] == 2
+    # an earlier child living with a grandparent since a bad patch with alcohol, before a birth
+    assert a("Her son (6) has lived with her mum since a bad patch with alcohol when he was 2.",
+             unborn=True)["level"] == 3
