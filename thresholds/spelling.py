@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z]{5,}")
+# (in lower-cased text) what a shorthand token can be: "x2", "w/", "&"; and "yr" of "yr9"
+TOKEN = re.compile(r"[a-z0-9/&]+")
+LETTERS = re.compile(r"[a-z]+")
 _CACHE: dict[frozenset, dict[str, str | None]] = {}  # per spelling list: word -> correction
 _UNSEEN = object()
 
@@ -121,7 +124,11 @@ class Speller:
         return good[0][1] if good and not is_english(w) else None
 
     def correct(self, text: str) -> tuple[str, Edits | None]:
-        spans = self._shorthand_fixes(text) if self.shorthand_rx is not None else []
+        # (a quick look first: most texts hold no shorthand token at all)
+        lowered = text.lower()
+        spans = self._shorthand_fixes(text) if self.shorthand_rx is not None and not (
+            self.shorthand.keys().isdisjoint(TOKEN.findall(lowered)) and
+            self.shorthand.keys().isdisjoint(LETTERS.findall(lowered))) else []
         if self.targets:
             cache = _CACHE.setdefault(self.targets, {})
             fixes = {}
