@@ -204,14 +204,27 @@ or the main vignette suite. First measurements, before any fix they prompted:
   met the whole target on their first reading (100% and 92.5%, no level-4 case read
   lower, every route named). Level-4 cases read lower: 0, 0, 0, 1 (hb78-37, flagged), 1
   (hb79-18, NOT flagged), 1 (hb80-35, flagged). Routes missed 0, 1, 0, 1, 1, 0.
+- fresh/heldback81-86.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers, each given a kind of caller: adult services noticing a client's child, early
+  years, teenagers in their own words, rushed text-speak, callers who minimise (and
+  anxious callers about ordinary things), and secondary schools about siblings; measured
+  once at commit 894b4bc, after the fixes from sets 75-80): 82.5%, 77.5%, 85%, 95%, 87.5%
+  and 87.5% agreement (85.8% over the 240 cases), and none met the whole target. Level-4
+  cases read lower: 1 (a neighbour's 5-year-old left alone most evenings for a year,
+  thin and in dirty clothes; NOT flagged), 2 (a 2-year-old's FGM seen at a nappy change;
+  a cousin's facial bruise and finger marks "fell off the sofa"; both flagged), 0, 1 (a
+  teacher seen punching his own son, flagged), 0, 1 (a 12-year-old who "done it" with a
+  14-year-old, flagged). Routes missed 1, 1, 0, 1, 0, 0. Three level-1 cases were read
+  as level 4: an accident at nursery read as an allegation, "nobody has ever been hit"
+  read as a disclosure, and a teacher's word "battered" that the child explained.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (80 sets). Of those at 90% or more,
+Fresh sets have so far agreed 70-100% on first reading (86 sets). Of those at 90% or more,
 only sets 51, 66, 69, 70, 75 and 77 also read no level-4 case lower and named every route: six
-sets in 80 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+sets in 86 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
