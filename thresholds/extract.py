@@ -130,7 +130,9 @@ HISTORICAL = re.compile(
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
     r"moved (out of|on from|from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
-    r"(last|the previous) (spring|summer|autumn|winter))\b".replace(
+    r"(last|the previous) (spring|summer|autumn|winter)|"
+    # "he's completed his referral order": an order or plan already served
+    r"(completed|finished|served) (his|her|their)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
@@ -163,9 +165,16 @@ OTHER_PERSON_AFTER = re.compile(
 # the mention, not another person ("Mum told me Ella said ..." is Ella's disclosure).
 _TELLING = r"(told|tells|said|says|disclosed|shared|explained|mentioned|talked about)( to)?( me| us)?"
 PARENT_TELLING = re.compile(
-    rf"\b(mum|mom|mother|dad|father)( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?{_TELLING}"
+    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?{_TELLING}"
     r"( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?( that)?( (she|he)( was| had been| has been| were)?)?)?"
     r"\s*$", re.IGNORECASE)
+# "Ms Hadley told me she was in care as a child and was [sexually abused]": the parent who
+# tells goes on about her own childhood, named before the mention in the same clause
+PARENT_OWN_CHILDHOOD = re.compile(
+    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
+    rf"(has |had )?{_TELLING}( that)? (she|he) (was|had been|has been|grew up)\b[^.?!;]{{0,60}}?"
+    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|"
+    r"a boy|a teenager|small|\d+)|in (her|his) (own )?childhood)\b[^.?!;]{0,40}$", re.IGNORECASE)
 # "Mrs A, 24, told me she had", "a 28-year-old mum told me she was": an adult, by her age
 ADULT_OWN = re.compile(
     r"\b((mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?|"
@@ -201,8 +210,9 @@ STRONG_NEGATION = re.compile(
 STRONG_NEGATION_WINDOW_WORDS = 12
 # "said nobody hurts him": the child's own denial inside a match
 NOBODY_DOES = re.compile(
-    r"\b(said|says|told (me|us|her|him|staff)|insists?|insisted)( that)? (nobody|no one|no-one|noone) "
-    r"(hurts|hit|hits|has (ever )?(hurt|hit)|smacks|touches|is hurting)\b", re.IGNORECASE)
+    r"\b(said|says|told (me|us|her|him|staff)|insists?|insisted)( that)?( it'?s [^.?!;]{0,60}?,)? (nobody|no one|no-one|noone) "
+    r"(hurts|hit|hits|has (ever )?(hurt|hit)|(has|have) (ever )?been (hurt|hit|harmed|touched|threatened)|smacks|touches|"
+    r"is hurting)\b", re.IGNORECASE)
 # "nothing" denies only the word straight after it ("nothing extremist on his phone"),
 # not a whole clause ("nothing to eat, bruises on his arm")
 NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)
@@ -219,7 +229,7 @@ _ROLES = (r"(class |form |PE |deputy |head |assistant |senior |community |school
           r"tutor|mentor|YW|FSW|SW|keyworker|lead)")
 CALLER_INTRO = re.compile(
     rf"^\W*((hi|hello|morning|afternoon)\W+)?((I'?m|I am|Im|this is|it'?s) )?((a|an|the) )?"
-    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,2}}?{_ROLES}( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
+    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,3}}?{_ROLES}( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
     rf"(?=[Ii])\b(I'?m|I am|Im|I work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
     re.IGNORECASE)
 
@@ -345,8 +355,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
     # "Mum told me she was abused by her stepdad when she was little": a parent telling of
     # her own childhood (checked before history, which a disclosure is exempt from)
-    if PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
-            check_inside and CHILDHOOD.search(inside))):
+    if (PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
+            check_inside and CHILDHOOD.search(inside)))) or PARENT_OWN_CHILDHOOD.search(before):
         return "other_person"
     # "Mrs A, 24, told me she had FGM": an adult, by her stated age, telling of what was
     # done to herself (reaching into the mention)

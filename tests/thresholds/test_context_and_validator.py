@@ -1354,3 +1354,66 @@ def test_phrasings_from_sets_75_to_80():
     # an earlier child living with a grandparent since a bad patch with alcohol, before a birth
     assert a("Her son (6) has lived with her mum since a bad patch with alcohol when he was 2.",
              unborn=True)["level"] == 3
+
+
+def test_an_accident_at_nursery_is_not_an_allegation_but_a_mark_from_there_is():
+    r = assess({"text": "Small bruise on his shin which mum says he got falling off the climbing frame at nursery "
+                        "yesterday; nursery gave her an accident form.", "child_age_years": 2})
+    assert r["level"] == 1 and "lado" not in r["special_routes"]
+    r = assess({"text": "There were grip marks on her arm after pick up from the childminder's.", "child_age_years": 3})
+    assert "lado" in r["special_routes"]
+
+
+def test_nobody_has_been_hit_said_inside_an_account_is_a_denial():
+    assert "disclosure_of_abuse" not in ids("I spoke to mum after - she says it's rows about the house and money, "
+                                            "nobody has ever been hit or threatened.")
+
+
+def test_a_named_parent_telling_of_her_own_childhood_is_not_the_childs():
+    text = ("At parents' evening Ms Hadley told me she was in care as a child and was sexually abused by her "
+            "stepfather back then. Poppy is doing really well.")
+    assert assess({"text": text, "child_age_years": 14})["level"] == 1
+    # ...while a child's account the parent passes on stands
+    assert assess({"text": "Mum told me Ella said her stepdad sexually abused her.",
+                   "child_age_years": 9})["level"] == 4
+
+
+def test_an_order_already_completed_is_history():
+    assert "early_offending" not in ids("He's completed his referral order and has a college place.")
+    assert "early_offending" in ids("He is on a referral order for shoplifting with older lads.")
+
+
+def test_a_harsh_word_the_child_explains_is_read_as_explained_and_reviewed():
+    r = assess({"text": "He said he got 'battered' at home last night; he laughed and said he meant battered as "
+                        "in told off, his mum took his Xbox. No marks seen.", "child_age_years": 11})
+    assert r["level"] == 1 and r["needs_human_review"]
+    r = assess({"text": "He said he got battered at home, he meant told off, but there are bruises on his back.",
+                "child_age_years": 11})
+    assert r["level"] == 4
+
+
+def test_a_young_child_left_alone_most_evenings_is_level_4_an_older_one_is_not():
+    text = "She is left on her own most evenings till late while her mum goes out."
+    assert assess({"text": text, "child_age_years": 5})["level"] == 4
+    assert assess({"text": text, "child_age_years": 14})["level"] < 4
+
+
+def test_phrasings_from_sets_81_to_86():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    assert a("Her genitals appear to have been cut; mum says a relative had it done abroad.",
+             child_age_years=2)["special_routes"] == ["police_fgm"]
+    assert a("Mia had a big purple bruise on her cheek and marks like fingers on the top of her arm.",
+             child_age_years=2)["level"] == 4
+    assert a("She told a friend she'd 'done it' with a Year 9 boy at his house.", child_age_years=12)["level"] == 4
+    r = a("One of our teachers was shouting at his own son and punched him in the face.", child_age_years=6)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    assert a("Mum told me dad was controlling and violent towards her; she left him two months ago.",
+             child_age_years=3)["level"] == 3
+    assert a("Dad shouts and smashes things when he drinks.", child_age_years=8)["level"] == 3
+    assert a("His stepdad told him 'don't bother coming back' after a row.", child_age_years=16)["level"] == 3
+    assert a("He was brought home by police on Saturday very drunk.", child_age_years=15)["level"] == 2
+    assert a("Mum and dad are always shouting about money.", child_age_years=15)["level"] == 2
+    assert a("She's been really low since falling out with her friends.", child_age_years=14)["level"] == 2
+    assert a("Reported Nia, 13, missing twice this month.", child_age_years=13)["level"] == 2
+    assert "private_fostering" in a("15yo moved down 5 wks ago to live w her old childminder, not related.",
+                                    child_age_years=15)["special_routes"]
