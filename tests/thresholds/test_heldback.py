@@ -217,14 +217,26 @@ or the main vignette suite. First measurements, before any fix they prompted:
   14-year-old, flagged). Routes missed 1, 1, 0, 1, 0, 0. Three level-1 cases were read
   as level 4: an accident at nursery read as an allegation, "nobody has ever been hit"
   read as a disclosure, and a teacher's word "battered" that the child explained.
+- fresh/heldback87-92.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary week's mix, primary schools, health and clinical callers, police
+  and housing, text-speak, and long accounts with the fact late or indirect; measured
+  once at commit eca2f92, after the fixes from sets 81-86): 95%, 77.5%, 92.5%, 82.5%,
+  92.5% and 80% agreement (86.7% over the 240 cases). Set 89 met the whole target on its
+  first reading. Level-4 cases read lower, every one flagged for review: 1 (failure to
+  thrive with no medical cause, gaining on the ward), 2 (an 11-year-old friend "doing
+  sexual stuff" with a 15-year-old; FII told as seizures no one has seen), 0, 0, 1
+  (a 12-year-old "doin it" with her 14-year-old boyfriend), 1 (a friend's burns from a
+  cigarette lighter). Routes missed 0, 0, 0, 0, 1 (a girls' football coach grooming), 0.
+  Five level-1 or level-3 cases were read as level 4, among them a parent's own
+  childhood abuse told to a probation officer and a health visitor.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (86 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75 and 77 also read no level-4 case lower and named every route: six
-sets in 86 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (92 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77 and 89 also read no level-4 case lower and named every route: seven
+sets in 92 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
