@@ -37,7 +37,7 @@ NEGATION = re.compile(
     r"n't\b", re.IGNORECASE)
 PSEUDO_NEGATION = re.compile(
     r"\b((don'?t|dont|do not|not to|didn'?t want to|not supposed to|never to) tell|"  # "don't tell dad but he hits me"
-    r"not only|no doubt|didn'?t mean to|"
+    r"not only|no doubt|didn'?t mean to|without (telling|asking|saying|letting|permission|consent|notice)|"
     # "no bed for Archie and dog mess on the floor": a lack that is itself the concern
     r"no (bed|beds|cot|food|heating|electricity|gas|hot water|nappies|clean clothes|bedding|sheets|"
     r"curtains|furniture) (for|in|at|and)|not sure (if|whether|why)|no longer|not just|"
@@ -82,8 +82,11 @@ _STATES = (r"(anxious|anxiety|tearful|teary|low|upset|worried|stressed|depressed
 STATE_WORDS = re.compile(_STATES, re.IGNORECASE)
 STATE_AFTER_VERB = re.compile(r"(is|are|was|were|seems|seemed|looks|looked|feels|felt)\s+((a bit|a little|very|quite|really|so)\s+)*"
                               + _STATES, re.IGNORECASE)
-# "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention
-POST_NEGATION = re.compile(r"\s*[:\-\u2013]\s*(none|nil|no|denied|denies|negative|not present)\b", re.IGNORECASE)
+# "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention;
+# "(we mostly do domestic abuse but this isn't that)": the caller sets the topic aside
+POST_NEGATION = re.compile(r"\s*[:\-\u2013]\s*(none|nil|no|denied|denies|negative|not present)\b|"
+                           r"[^.?!;]{0,12}?\bbut (this|it|that) (isn'?t|is not|'s not|wasn'?t|was not) (that|one of those|about that)\b",
+                           re.IGNORECASE)
 # "Routine enquiry about domestic abuse asked when seen alone - denies any": a question
 # asked about a need, answered with a denial later in the same sentence
 ENQUIRY_BEFORE = re.compile(r"\b((routine|routinely|screening|selective) (enquiry|enquiries|inquiry|asked|screened)\s+|"
@@ -130,7 +133,7 @@ HISTORICAL = re.compile(
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
     r"moved (out of|on from|from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
-    r"(last|the previous) (spring|summer|autumn|winter)|"
+    r"(last|the previous) (spring|summer|autumn|winter)|back then|"
     # "he's completed his referral order": an order or plan already served
     r"(completed|finished|served) (his|her|their)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
@@ -172,9 +175,23 @@ PARENT_TELLING = re.compile(
 # tells goes on about her own childhood, named before the mention in the same clause
 PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
-    rf"(has |had )?{_TELLING}( that)? (she|he) (was|had been|has been|grew up)\b[^.?!;]{{0,60}}?"
+    rf"(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?))?"
+    rf"( that)? (she|he) (was|had been|has been|grew up)\b[^.?!;]{{0,60}}?"
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|"
-    r"a boy|a teenager|small|\d+)|in (her|his) (own )?childhood)\b[^.?!;]{0,40}$", re.IGNORECASE)
+    r"a boy|a teenager|small|\d+)|in (her|his) (own )?childhood|(herself|himself) from (age )?\d{1,2}|"
+    r"from (age )?\d{1,2} (to|until|till) \d{1,2})\b[^.?!;]{0,40}$|"
+    # "she told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
+    r"\b(she|he) (told|tells|said|says)( me| us)?( that)? (she|he) (was|had been|grew up) (in (foster )?care|looked after|fostered|"
+    r"adopted) (herself|himself)\b[^.?!;]{0,60}$", re.IGNORECASE)
+# "Mum told me her partner pushed her against the wall": a mother telling of abuse of
+# herself is domestic abuse at home (read by its own indicators), not a child's disclosure
+MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)\s+$", re.IGNORECASE)
+MOTHER_TELLS_OF_HERSELF = re.compile(
+    r"^(told|tells|said|says|disclosed|shared|explained|mentioned|admitted)\b[^.?!;]{0,100}?\b(her|their) "
+    r"(partner|ex|ex-?partner|husband|boyfriend|fianc[eé]|girlfriend|wife)\b[^.?!;]{0,100}"
+    r"\b((at|against|to|on|towards) her|(pushed|hit|hits|slapped|grabbed|shoved|threatened|kicked|punched|"
+    r"strangled|choked|hurt|hurts) her)\b(?!\s+(son|daughter|child|kids|children|baby|boy|girl|little|brother|"
+    r"sister|youngest|eldest|[\w-]+'s))", re.IGNORECASE)
 # "Mrs A, 24, told me she had", "a 28-year-old mum told me she was": an adult, by her age
 ADULT_OWN = re.compile(
     r"\b((mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?|"
@@ -205,7 +222,8 @@ BRACKETED = re.compile(r"\([^()]*\)")
 # "nothing to suggest anyone is using or grooming him", "not seen anything like new
 # clothes, money or older friends": these cues deny a whole list, so they reach further.
 STRONG_NEGATION = re.compile(
-    r"\b(nothing to suggest|no (evidence|signs?|indication|suggestion)( so far| as yet| yet| at all)? (of|that)|(not|never|haven'?t|hasn'?t|"
+    r"\b(nothing to suggest|(found|find|finds|shown|showed|revealed|identified|turned up) nothing (about|of|on|around|regarding|to suggest)|"
+    r"no (evidence|signs?|indication|suggestion)( so far| as yet| yet| at all)? (of|that)|(not|never|haven'?t|hasn'?t|"
     r"have not|has not) seen (anything|any) (like|of)|no concerns? about)\b", re.IGNORECASE)
 STRONG_NEGATION_WINDOW_WORDS = 12
 # "said nobody hurts him": the child's own denial inside a match
@@ -227,9 +245,14 @@ _ROLES = (r"(class |form |PE |deputy |head |assistant |senior |community |school
           r"SENCO|DSL|DDSL|safeguarding lead|nurse|health visitor|HV|midwife|GP|doctor|"
           r"paediatrician|worker|practitioner|manager|officer|PC|PCSO|childminder|coach|"
           r"tutor|mentor|YW|FSW|SW|keyworker|lead)")
+_PLACES = (r"(centre|center|school|nursery|academy|surgery|practice|hospital|clinic|project|service|services|team|unit|"
+           r"club|station|office|hub|charity|church|mosque|council|trust|college|pre-?school|refuge|ward|department|"
+           r"partnership|pharmacy|library|setting)s?\b")
 CALLER_INTRO = re.compile(
     rf"^\W*((hi|hello|morning|afternoon)\W+)?((I'?m|I am|Im|this is|it'?s) )?((a|an|the) )?"
-    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,3}}?{_ROLES}( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
+    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,3}}?{_ROLES}( (at|in|from|for|with|on) (the |a |an |our |my )?"
+    # ...and where they work, which must end with a kind of place ("at the women's centre")
+    rf"((?!(his|her|their|him|them)\b)[\w'&-]+ ){{0,3}}?{_PLACES})?( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
     rf"(?=[Ii])\b(I'?m|I am|Im|I work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
     re.IGNORECASE)
 
@@ -356,7 +379,9 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     # "Mum told me she was abused by her stepdad when she was little": a parent telling of
     # her own childhood (checked before history, which a disclosure is exempt from)
     if (PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
-            check_inside and CHILDHOOD.search(inside)))) or PARENT_OWN_CHILDHOOD.search(before):
+            check_inside and CHILDHOOD.search(inside)))) or PARENT_OWN_CHILDHOOD.search(text[sent_start:m_end]):
+        return "other_person"
+    if check_inside and MOTHER_TELLS_OF_HERSELF.match(inside) and MOTHER_BEFORE.search(scope):
         return "other_person"
     # "Mrs A, 24, told me she had FGM": an adult, by her stated age, telling of what was
     # done to herself (reaching into the mention)

@@ -1417,3 +1417,58 @@ def test_phrasings_from_sets_81_to_86():
     assert a("Reported Nia, 13, missing twice this month.", child_age_years=13)["level"] == 2
     assert "private_fostering" in a("15yo moved down 5 wks ago to live w her old childminder, not related.",
                                     child_age_years=15)["special_routes"]
+
+
+def test_a_mothers_own_account_of_domestic_abuse_is_domestic_abuse_not_a_childs_disclosure():
+    r = assess({"text": "Mum told me her partner shouts at her, checks her phone and pushed her against the wall "
+                        "last month while the children were upstairs.", "child_age_years": 5})
+    assert r["level"] == 3 and r["needs_human_review"]
+    # ...but not where a child was hurt, or the abuse is serious or escalating
+    assert assess({"text": "Mum told me her partner pushed her against the wall and hit Ella.",
+                   "child_age_years": 5})["level"] == 4
+    assert assess({"text": "Mum told me her partner strangled her and pushed her against the wall.",
+                   "child_age_years": 5})["level"] == 4
+
+
+def test_without_telling_is_no_denial_and_found_nothing_about_is():
+    assert "regular_missing" in ids("He's stayed out overnight without telling her four times this month.")
+    assert "child_sexual_exploitation" not in ids(
+        "The return interviews have found nothing about older men, money, drugs or gifts.")
+
+
+def test_a_parent_in_care_herself_as_a_child_is_the_parents_history():
+    r = assess({"text": "In supervision she told me she was in care herself from age 9 and was sexually abused by a "
+                        "foster carer's son back then. Her daughter is 5, attendance 97%.", "child_age_years": 5})
+    assert r["level"] < 4
+    r = assess({"text": "Mum told me for the first time that she was in foster care herself from 8 to 16 after being "
+                        "abused by her stepfather.", "child_age_years": 0.33})
+    assert r["level"] < 4
+
+
+def test_the_callers_workplace_is_part_of_the_introduction_only_when_it_names_a_place():
+    from thresholds.extract import mask_caller
+    assert mask_caller("Family support worker at the women's centre (we mostly do domestic abuse)").strip() == \
+        "(we mostly do domestic abuse)"
+    for text in ("Teacher at his school slapped him, parents told me",
+                 "Teacher at the school slapped Jack, parents told me"):
+        assert mask_caller(text) == text
+
+
+def test_phrasings_from_sets_87_to_92():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    assert a("He has dropped from the 50th to below the 2nd centile since 4 months.", child_age_years=0.8)["level"] == 4
+    assert a("Jade told Ella she's been 'doing sexual stuff' with a 15-year-old boy.", child_age_years=11)["level"] == 4
+    assert a("12yo girl told her mate shes been 'doin it' with her bf whos 14.", child_age_years=12)["level"] == 4
+    assert a("Mum now wants her to use a wheelchair and be assessed for a feeding tube.",
+             child_age_years=6)["level"] == 4
+    assert a("Zara showed her small round burn marks on her arm; her mum did them with a cigarette lighter.",
+             child_age_years=9)["level"] == 4
+    assert "lado" in a("msgs on her daughters fone from the girls football coach, 'dont tell ur mum we chat'.",
+                       child_age_years=13)["special_routes"]
+    # a man sentenced to 18 months names no age; a weekend thrown out, back home now, is not homelessness
+    assert a("Probation officer, working with a man sentenced last week to 18 months.", child_age_years=10)["level"] < 4
+    assert a("Mum threw her out for a wknd when she found out, back home now.", child_age_years=15)["level"] < 4
+    # a child still wetting the bed, seen by the GP, is no sign of low mood
+    assert "low_mood" not in ids("He's still wetting the bed most nights; the GP has referred him to the clinic.")
+    assert a("My patient is 22 weeks pregnant, has a history of anxiety and depression and stopped her sertraline.",
+             unborn=True)["level"] == 3
