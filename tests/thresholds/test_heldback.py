@@ -229,14 +229,26 @@ or the main vignette suite. First measurements, before any fix they prompted:
   cigarette lighter). Routes missed 0, 0, 0, 0, 1 (a girls' football coach grooming), 0.
   Five level-1 or level-3 cases were read as level 4, among them a parent's own
   childhood abuse told to a probation officer and a health visitor.
+- fresh/heldback93-98.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: a typical day's mix, community settings (faith groups, clubs, tutors), health
+  visitors and midwives, teenagers in their own words, text-speak, and indirect or
+  euphemistic accounts; measured once at commit 8a522e8, after the fixes from sets
+  87-92): 75%, 87.5%, 80%, 87.5%, 92.5% and 90% agreement (85.4% over the 240 cases), and
+  none met the whole target (sets 97 and 98 reached 90% but each missed a route). Level-4
+  cases read lower: 1 (a friend locked in a cupboard all evening without his tea; NOT
+  flagged), 0, 2 (a toddler's FGM seen at a nappy change; a mother shoved into a door frame
+  while holding her baby, the second time this month; both flagged), 1 (a 12-year-old who
+  has "done it" with her boyfriend, flagged), 0, 0. Routes missed 1, 0, 2, 0, 1, 1: police
+  FGM for "the cutting" abroad, the LADO for a childminder, a volunteer coach's snapchats
+  and a supply teacher who pulled a boy by the ear.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (92 sets). Of those at 90% or more,
+Fresh sets have so far agreed 70-100% on first reading (98 sets). Of those at 90% or more,
 only sets 51, 66, 69, 70, 75, 77 and 89 also read no level-4 case lower and named every route: seven
-sets in 92 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+sets in 98 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
