@@ -174,15 +174,17 @@ PARENT_TELLING = re.compile(
 # "Ms Hadley told me she was in care as a child and was [sexually abused]": the parent who
 # tells goes on about her own childhood, named before the mention in the same clause
 PARENT_OWN_CHILDHOOD = re.compile(
-    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
+    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( of (a|an|the|her|his|\d+)( [\w-]+){{1,3}}?)?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
     rf"(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?))?"
     rf"( that)? (she|he) (was|had been|has been|grew up)\b[^.?!;]{{0,60}}?"
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|"
     r"a boy|a teenager|small|\d+)|in (her|his) (own )?childhood|(herself|himself) from (age )?\d{1,2}|"
+    r"(herself|himself) as an? (kid|child|girl|boy|teenager)|"
     r"from (age )?\d{1,2} (to|until|till) \d{1,2})\b[^.?!;]{0,40}$|"
     # "she told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(she|he) (told|tells|said|says)( me| us)?( that)? (she|he) (was|had been|grew up) (in (foster )?care|looked after|fostered|"
-    r"adopted) (herself|himself)\b[^.?!;]{0,60}$", re.IGNORECASE)
+    r"adopted) ((herself|himself)|(herself |himself )?(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|"
+    r"growing up))\b[^.?!;]{0,60}$", re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
 MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)\s+$", re.IGNORECASE)
@@ -222,7 +224,7 @@ BRACKETED = re.compile(r"\([^()]*\)")
 # "nothing to suggest anyone is using or grooming him", "not seen anything like new
 # clothes, money or older friends": these cues deny a whole list, so they reach further.
 STRONG_NEGATION = re.compile(
-    r"\b(nothing to suggest|(found|find|finds|shown|showed|revealed|identified|turned up) nothing (about|of|on|around|regarding|to suggest)|"
+    r"\b(nothing to suggest|(found|find|finds|shown|showed|revealed|identified|turned up|picked up|raised|flagged) nothing (about|of|on|around|regarding|to suggest)|"
     r"no (evidence|signs?|indication|suggestion)( so far| as yet| yet| at all)? (of|that)|(not|never|haven'?t|hasn'?t|"
     r"have not|has not) seen (anything|any) (like|of)|no concerns? about)\b", re.IGNORECASE)
 STRONG_NEGATION_WINDOW_WORDS = 12
@@ -231,6 +233,8 @@ NOBODY_DOES = re.compile(
     r"\b(said|says|told (me|us|her|him|staff)|insists?|insisted)( that)?( it'?s [^.?!;]{0,60}?,)? (nobody|no one|no-one|noone) "
     r"(hurts|hit|hits|has (ever )?(hurt|hit)|(has|have) (ever )?been (hurt|hit|harmed|touched|threatened)|smacks|touches|"
     r"is hurting)\b", re.IGNORECASE)
+# "... it's just shouting though, nobody hits": the act that ends the match, done by nobody
+NOBODY_BEFORE_LAST_WORD = re.compile(r"\b(nobody|no one|no-one|noone)\s+(ever\s+)?\S+\s*$", re.IGNORECASE)
 # "nothing" denies only the word straight after it ("nothing extremist on his phone"),
 # not a whole clause ("nothing to eat, bruises on his arm")
 NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)
@@ -353,7 +357,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
     # negate the main clause
-    if check_inside and NOBODY_DOES.search(inside):  # "said nobody hurts him"
+    if check_inside and (NOBODY_DOES.search(inside) or NOBODY_BEFORE_LAST_WORD.search(inside)):  # "said nobody hurts him"
         return "negated"
     if check_inside and NEGATION.search(inside) and NEGATION.search(
             PSEUDO_NEGATION.sub(" ", BRACKETED.sub(" ", inside))):

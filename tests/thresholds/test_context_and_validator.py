@@ -1472,3 +1472,34 @@ def test_phrasings_from_sets_87_to_92():
     assert "low_mood" not in ids("He's still wetting the bed most nights; the GP has referred him to the clinic.")
     assert a("My patient is 22 weeks pregnant, has a history of anxiety and depression and stopped her sertraline.",
              unborn=True)["level"] == 3
+
+
+def test_an_act_that_ends_a_match_done_by_nobody_is_denied():
+    assert "disclosure_of_abuse" not in ids("Ruby said 'mum and dad have been arguing loads since dad lost his "
+                                            "job, it's just shouting though, nobody hits anyone'.")
+    assert "disclosure_of_abuse" in ids("Ruby said her dad hits her when he has been drinking.")
+
+
+def test_phrasings_from_sets_93_to_98():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    assert a("His friend told him his dad locks him in the cupboard under the stairs when he's naughty, "
+             "sometimes all evening, and won't let him have his tea.", child_age_years=8)["level"] == 4
+    assert a("14-month-old's external genitalia look different from what I would expect and appear to have "
+             "been cut and healed.", child_age_years=1.2)["special_routes"] == ["police_fgm"]
+    assert a("It hurts when she wees, and has done since 'the cutting' when she visited her aunt abroad.",
+             child_age_years=14)["special_routes"] == ["police_fgm"]
+    assert a("She told me 'me and my boyfriend have done it, he's 13'.", child_age_years=12)["level"] == 4
+    assert a("Her partner shoved her into the door frame last week while she was holding the baby.",
+             child_age_years=0.6)["level"] == 4
+    assert "lado" in a("Her son goes to a registered childminder three days a week and when she collected him "
+                       "yesterday he had a bruise on his cheek.", child_age_years=2)["special_routes"]
+    assert "lado" in a("A supply teacher pulled her son Harvey (9) by the ear to get him back to his seat.",
+                       child_age_years=9)["special_routes"]
+    assert "lado" in a("She has been getting snapchats from her football coach (club volunteer) asking for pics.",
+                       child_age_years=13)["special_routes"]
+    assert a("Mum of a reception child told me she was in care as a kid and was sexually abused by her "
+             "stepfather back then. Her daughter is thriving.", child_age_years=5)["level"] < 4
+    assert "child_sexual_exploitation" not in ids(
+        "The return interviews picked up nothing about older men, gifts or money.")
+    assert a("Her first child lives with her own mum because she 'wasn't in a good place' after he was born.",
+             unborn=True)["level"] == 3
