@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z]{5,}")
-# (in lower-cased text) what a shorthand token can be: "x2", "w/", "&"; and "yr" of "yr9"
-TOKEN = re.compile(r"[a-z0-9/&]+")
-LETTERS = re.compile(r"[a-z]+")
+LETTERS = re.compile(r"[a-z]+")  # (in lower-cased text) words, and "yr" of "yr9"
 _CACHE: dict[frozenset, dict[str, str | None]] = {}  # per spelling list: word -> correction
 _UNSEEN = object()
 
@@ -77,6 +75,9 @@ class Speller:
     index: dict  # a target, or one of its single-letter deletions -> targets
     shorthand: dict = field(default_factory=dict)  # token (lower case) -> words
     shorthand_rx: re.Pattern | None = None
+    # for the quick look: tokens of letters only, and the others ("x2", "w/", "&")
+    shorthand_letters: frozenset = frozenset()
+    shorthand_other: tuple = ()
 
     @classmethod
     def build(cls, words: tuple[str, ...], shorthand: tuple[tuple[str, str], ...] = ()) -> Speller:
@@ -85,8 +86,9 @@ class Speller:
             for key in {w} | _deletions(w):
                 index.setdefault(key, set()).add(w)
         table = {k.lower(): v for k, v in shorthand}
+        letters = frozenset(k for k in table if k.isalpha())
         return cls(frozenset(words), {k: tuple(sorted(v)) for k, v in index.items()}, table,
-                   shorthand_pattern(table))
+                   shorthand_pattern(table), letters, tuple(sorted(set(table) - letters)))
 
     def _shorthand_fixes(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, words) for each shorthand token to read as words."""
@@ -124,23 +126,26 @@ class Speller:
         return good[0][1] if good and not is_english(w) else None
 
     def correct(self, text: str) -> tuple[str, Edits | None]:
-        # (a quick look first: most texts hold no shorthand token at all)
+        # one pass for the words, shared by both readings (most texts need neither)
         lowered = text.lower()
-        spans = self._shorthand_fixes(text) if self.shorthand_rx is not None and not (
-            self.shorthand.keys().isdisjoint(TOKEN.findall(lowered)) and
-            self.shorthand.keys().isdisjoint(LETTERS.findall(lowered))) else []
+        words = set(LETTERS.findall(lowered))
+        spans = self._shorthand_fixes(text) if self.shorthand_rx is not None and (
+            not self.shorthand_letters.isdisjoint(words) or
+            any(k in lowered for k in self.shorthand_other)) else []
         if self.targets:
             cache = _CACHE.setdefault(self.targets, {})
             fixes = {}
-            for w in set(WORD.findall(text)):
-                f = cache.get(w.lower(), _UNSEEN)
+            for w in words:
+                if len(w) < 5:
+                    continue
+                f = cache.get(w, _UNSEEN)
                 if f is _UNSEEN:
                     f = self.suggest(w)
                 if f is not None:
                     fixes[w] = f
             if fixes:
-                spans += [(m.start(), m.end(), fixes[m.group()]) for m in WORD.finditer(text)
-                          if m.group() in fixes]
+                spans += [(m.start(), m.end(), fixes[m.group().lower()]) for m in WORD.finditer(text)
+                          if m.group().lower() in fixes]
                 spans.sort()
         if not spans:  # the usual case: nothing to correct
             return text, None
