@@ -241,14 +241,23 @@ or the main vignette suite. First measurements, before any fix they prompted:
   has "done it" with her boyfriend, flagged), 0, 0. Routes missed 1, 0, 2, 0, 1, 1: police
   FGM for "the cutting" abroad, the LADO for a childminder, a volunteer coach's snapchats
   and a supply teacher who pulled a boy by the ear.
+- fresh/heldback99-104.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary week, GPs, early years and primary, police and youth justice, very
+  short messages, and long weighed accounts; measured once at commit ef8d8ec, after the
+  fixes from sets 93-98): 87.5%, 92.5%, 72.5%, 87.5%, 90% and 85% agreement (85.8% over the
+  240 cases). Set 100 met the whole target on its first reading. Level-4 cases read lower:
+  2 (an 11-year-old's "I've done it with Connor", flagged; a PE teacher who grabbed a boy
+  by the throat, read as the LADO's alone and NOT flagged). No route was missed. Five
+  level-1 cases were read as level 4, four of them a parent telling of her own childhood
+  abuse and one a colleague's "what if a child told us".
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (98 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77 and 89 also read no level-4 case lower and named every route: seven
-sets in 98 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (104 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89 and 100 also read no level-4 case lower and named every route: eight
+sets in 104 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
