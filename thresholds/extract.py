@@ -135,7 +135,7 @@ HISTORICAL = re.compile(
     r"moved (out of|on from|from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
     r"(last|the previous) (spring|summer|autumn|winter)|back then|"
     # "he's completed his referral order": an order or plan already served
-    r"(completed|finished|served) (his|her|their)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
+    r"(completed|finished|served|closing|closed) (his|her|their|[A-Z][\w'-]+'s)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
@@ -171,20 +171,34 @@ PARENT_TELLING = re.compile(
     rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?{_TELLING}"
     r"( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?( that)?( (she|he)( was| had been| has been| were)?)?)?"
     r"\s*$", re.IGNORECASE)
-# "Ms Hadley told me she was in care as a child and was [sexually abused]": the parent who
-# tells goes on about her own childhood, named before the mention in the same clause
+# "Ms Hadley told me she was in care as a child and was [sexually abused]", "Mum of one of my
+# pre-schoolers, Lily-Mae (4), told me today that she was [sexually abused] by her uncle when
+# she was little": a parent who tells, in the same clause, of her own childhood. Only an
+# apposition ("of ...", the child's name and age) may stand between the parent and the
+# telling, so "Mum told me Ella said she was ..." stays Ella's disclosure.
+_CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|"
+                  r"a girl|a boy|a teenager|small|\d+)|in (her|his) (own )?childhood|growing up|"
+                  r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
-    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( of (a|an|the|her|his|\d+)( [\w-]+){{1,3}}?)?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
+    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
+    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*"
     rf"(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?))?"
-    rf"( that)? (she|he) (was|had been|has been|grew up)\b[^.?!;]{{0,60}}?"
-    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|"
-    r"a boy|a teenager|small|\d+)|in (her|his) (own )?childhood|(herself|himself) from (age )?\d{1,2}|"
-    r"(herself|himself) as an? (kid|child|girl|boy|teenager)|"
-    r"from (age )?\d{1,2} (to|until|till) \d{1,2})\b[^.?!;]{0,40}$|"
-    # "she told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
-    r"\b(she|he) (told|tells|said|says)( me| us)?( that)? (she|he) (was|had been|grew up) (in (foster )?care|looked after|fostered|"
-    r"adopted) ((herself|himself)|(herself |himself )?(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|"
-    r"growing up))\b[^.?!;]{0,60}$", re.IGNORECASE)
+    rf"( that)? (she|he) (was|had been|has been|grew up|got)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
+    # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
+    r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?))?( that)? (she|he) (was|had been|grew up) "
+    r"(in (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
+    r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
+# "she grew up in foster care because of her own mother's drinking": a grandparent
+OWN_PARENT_BEFORE = re.compile(r"\b(her|his) own\s+$|\b(mum|mom|dad|mother|father)'?s\s+$", re.IGNORECASE)
+OWN_PARENT_INSIDE = re.compile(r"(mother|mum|mom|father|dad|parents?)\b", re.IGNORECASE)
+# "mum thinks he's stopped his medication": a parent's own medication, not the child's
+OWN_MEDICATION = re.compile(
+    r"\b(he('s| has| had)?\s+(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?his|"
+    r"she('s| has| had)?\s+(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?her)\s+(own\s+)?"
+    r"(medication|meds|medicine|tablets|antidepressants|lithium|treatment|injections?|insulin)\b", re.IGNORECASE)
+# "what if Maya, or any child, told us she was being hurt": a supposition, even across commas
+WHAT_IF_BEFORE = re.compile(r"\bwhat if\b[^.?!;]{0,40}$", re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
 MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)\s+$", re.IGNORECASE)
@@ -254,7 +268,7 @@ _PLACES = (r"(centre|center|school|nursery|academy|surgery|practice|hospital|cli
            r"partnership|pharmacy|library|setting)s?\b")
 CALLER_INTRO = re.compile(
     rf"^\W*((hi|hello|morning|afternoon)\W+)?((I'?m|I am|Im|this is|it'?s) )?((a|an|the) )?"
-    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,3}}?{_ROLES}( (at|in|from|for|with|on) (the |a |an |our |my )?"
+    rf"((?!(his|her|their|my|our|your|a|the)\b)[\w&/'-]+ ){{0,4}}?{_ROLES}( (at|in|from|for|with|on) (the |a |an |our |my )?"
     # ...and where they work, which must end with a kind of place ("at the women's centre")
     rf"((?!(his|her|their|him|them)\b)[\w'&-]+ ){{0,3}}?{_PLACES})?( here)?(?=\s*([-\u2013\u2014:,.;(/]|here\b|$))|"
     rf"(?=[Ii])\b(I'?m|I am|Im|I work as) (a |an |the |one of the )?([\w'-]+ ){{0,2}}?{_ROLES}\b",
@@ -363,7 +377,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
             PSEUDO_NEGATION.sub(" ", BRACKETED.sub(" ", inside))):
         return "negated"
     if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))) or (
-            check_inside and HYPOTHETICAL_INSIDE.search(inside)):
+            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before):
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):
         return "negated"
@@ -382,8 +396,19 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]
     # "Mum told me she was abused by her stepdad when she was little": a parent telling of
     # her own childhood (checked before history, which a disclosure is exempt from)
-    if (PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
-            check_inside and CHILDHOOD.search(inside)))) or PARENT_OWN_CHILDHOOD.search(text[sent_start:m_end]):
+    if PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
+            check_inside and CHILDHOOD.search(inside))):
+        return "other_person"
+    sentence = text[sent_start: sentence_end if sentence_end != -1 else len(text)]
+    own = PARENT_OWN_CHILDHOOD.search(sentence)
+    rel = m_start - sent_start
+    # the mention within the parent's clause, or just after it ("... as a child and was [abused]")
+    if own and own.start() <= rel and (own.end() >= rel or (
+            rel - own.end() <= 60 and not CLAUSE_BREAK.search(sentence, own.end(), rel))):
+        return "other_person"
+    if OWN_PARENT_BEFORE.search(scope) and OWN_PARENT_INSIDE.match(inside):
+        return "other_person"
+    if OWN_MEDICATION.search(inside):
         return "other_person"
     if check_inside and MOTHER_TELLS_OF_HERSELF.match(inside) and MOTHER_BEFORE.search(scope):
         return "other_person"

@@ -1503,3 +1503,37 @@ def test_phrasings_from_sets_93_to_98():
         "The return interviews picked up nothing about older men, gifts or money.")
     assert a("Her first child lives with her own mum because she 'wasn't in a good place' after he was born.",
              unborn=True)["level"] == 3
+
+
+def test_a_parent_telling_of_her_own_childhood_before_or_after_the_mention():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    assert a("Mum of one of my pre-schoolers, Lily-Mae (4), told me today that she was sexualy abused by her "
+             "uncle when she was little. Lily is thriving.", child_age_years=4)["level"] == 1
+    assert a("One of my patients, mum of a 6 month old boy, told me at her review that she was in care herself "
+             "from the age of 8 and was beaten by her stepfather back then.", child_age_years=0.5)["level"] < 4
+    # someone else telling in between keeps it the child's own disclosure
+    assert a("Mum told me Ella said she was sexually abused by her uncle when she was little.",
+             child_age_years=9)["level"] == 4
+
+
+def test_a_grandparent_a_parents_own_medication_and_what_if_are_not_the_childs():
+    assert "parental_alcohol_low" not in ids("She grew up in foster care herself because of her own mother's drinking.")
+    assert "refusing_medical_treatment" not in ids("Mum thinks he's stopped his medication and he talks really fast.")
+    assert "refusing_medical_treatment" in ids("Mum has stopped giving him his insulin.")
+    assert "disclosure_of_abuse" not in ids("Her tutor asked me, 'what if Maya, or any child, told us she was being "
+                                            "hurt at home, would we ring the parents first?'")
+    assert "domestic_abuse" not in ids("He is on track and his mum checks his phone.")
+    assert "domestic_abuse" in ids("Her partner checks her phone and controls the money.")
+
+
+def test_phrasings_from_sets_99_to_104():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    assert a("Kayla told me herself: 'I've done it with Connor, it was my choice.' Connor is 14.",
+             child_age_years=11)["level"] == 4
+    r = a("Year 5 boy just told me the PE teacher grabbed him by the throat and shoved him into the wall.",
+          child_age_years=9)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    assert "early_offending" not in ids("YOT officer. Closing Kai's referral order next week, he's done all his "
+                                        "reparation.")
+    assert "early_offending" not in ids("Youth offending service prevention worker. Jayden, 15, was found with "
+                                        "cannabis.")
