@@ -250,14 +250,24 @@ or the main vignette suite. First measurements, before any fix they prompted:
   by the throat, read as the LADO's alone and NOT flagged). No route was missed. Five
   level-1 cases were read as level 4, four of them a parent telling of her own childhood
   abuse and one a colleague's "what if a child told us".
+- fresh/heldback105-110.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary week, health and pregnancy, schools with the child's words, police
+  and voluntary sector in part text-speak, indirect accounts, and the child at risk not the
+  one first named; measured once at commit fa1402f, after the fixes from sets 99-104):
+  82.5%, 82.5%, 85%, 90%, 80% and 92.5% agreement (85.4% over the 240 cases). Sets 108
+  and 110 met the whole target on their first reading. Level-4 cases read lower, every
+  one flagged for review: 1 (a hand held over the hob, told at the end of a long message),
+  0, 1 (a 12-year-old's "me and Jayden did it"), 0, 1 (county lines told as "a bit of work
+  for a mate", a buzzing second phone and train tickets), 0. One route missed: the LADO for
+  a father who "can be a bit rough" with a 3-week-old and works at a day nursery.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (104 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89 and 100 also read no level-4 case lower and named every route: eight
-sets in 104 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (110 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108 and 110 also read no level-4 case lower and named every route: ten
+sets in 110 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
