@@ -64,6 +64,9 @@ NAME_QUESTION_BEFORE = re.compile(
     r"\b(is|was|could|would|might|does|do|should|will) (this|that|it)( really| still| actually| now)? "
     r"(be |count as |counts as |amount to |sound like |be classed as |be seen as |be considered |meet )?"
     r"(an? )?((form|kind|case|sort|type) of )?$", re.IGNORECASE)
+NAME_ASKED_BEFORE = re.compile(
+    r"\b(ask(ed|ing|s)?|wonder(ed|ing|s)?|wants? to know|wanted to know|not sure)( me| us)?[^.?!;]{0,20}?\b(if|whether) "
+    r"(this|that|it|these) (counts?|would count|could be|would be|is|was|might be|are)( as)?( an?)?\s+$", re.IGNORECASE)
 NAME_QUESTION_AFTER = re.compile(
     r"\s*(thing|issue|matter|concern|case|situation|referral|worry|threshold|level)?\s*"
     r"(then|too|here|now|really)?\s*\?", re.IGNORECASE)
@@ -248,7 +251,10 @@ NOBODY_DOES = re.compile(
     r"(hurts|hit|hits|has (ever )?(hurt|hit)|(has|have) (ever )?been (hurt|hit|harmed|touched|threatened)|smacks|touches|"
     r"is hurting)\b", re.IGNORECASE)
 # "... it's just shouting though, nobody hits": the act that ends the match, done by nobody
-NOBODY_BEFORE_LAST_WORD = re.compile(r"\b(nobody|no one|no-one|noone)\s+(ever\s+)?\S+\s*$", re.IGNORECASE)
+NOBODY_BEFORE_LAST_WORD = re.compile(r"\b(nobody|no one|no-one|noone)\s+((has|have|had|is|was|were|ever|been|being|got|gets)\s+){0,3}\S+\s*$",
+                                     re.IGNORECASE)
+# "nobody has [asked for pictures]": the mention's act done by nobody
+NOBODY_SUBJECT_BEFORE = re.compile(r"\b(nobody|no one|no-one|noone)\s+((has|have|had|is|was|ever|been)\s+){0,2}$", re.IGNORECASE)
 # "nothing" denies only the word straight after it ("nothing extremist on his phone"),
 # not a whole clause ("nothing to eat, bruises on his arm")
 NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)
@@ -367,7 +373,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     if STRONG_NEGATION.search(" ".join(scope.split()[-STRONG_NEGATION_WINDOW_WORDS:])):
         return "negated"
-    if NOTHING_JUST_BEFORE.search(scope):  # "nothing extremist", "nothing sexual"
+    if NOTHING_JUST_BEFORE.search(scope) or NOBODY_SUBJECT_BEFORE.search(scope):  # "nothing extremist"
         return "negated"
     # a bracketed aside inside the match ("(not school staff, a paid instructor)") does not
     # negate the main clause
@@ -390,7 +396,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if (PARENT_STATE_BEFORE.search(scope) and STATE_WORDS.match(inside)) or (
             PARENT_JUST_BEFORE.search(scope) and STATE_AFTER_VERB.match(inside)):
         return "other_person"
-    if NAME_QUESTION_BEFORE.search(scope) and NAME_QUESTION_AFTER.match(text, m_end):
+    if (NAME_QUESTION_BEFORE.search(scope) and NAME_QUESTION_AFTER.match(text, m_end)) or \
+            NAME_ASKED_BEFORE.search(before):
         return "hypothetical"
     sentence_end = text.find(".", m_end)
     tail = text[m_end: sentence_end if sentence_end != -1 else len(text)]

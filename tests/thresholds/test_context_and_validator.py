@@ -1537,3 +1537,31 @@ def test_phrasings_from_sets_99_to_104():
                                         "reparation.")
     assert "early_offending" not in ids("Youth offending service prevention worker. Jayden, 15, was found with "
                                         "cannabis.")
+
+
+def test_nobody_as_the_subject_and_a_name_asked_about_indirectly():
+    assert "child_sexual_exploitation" not in ids("I checked with her carefully: nobody has asked for pictures, "
+                                                  "to meet, or to keep secrets.")
+    assert "physical_abuse" not in ids("Mum was clear nobody has been hit or threatened.")
+    assert "neglect" not in ids("Dad asked me if it counts as neglect on their part.")
+    assert "neglect" not in ids("A parent asked me whether it would be neglect if she lets him walk to school.")
+    assert "neglect" in ids("The school nurse thinks this is neglect: he is always hungry and dirty.")
+    # "signed off work" is not signing a disclosure, and "got kicked out" is not a kick
+    assert "disclosure_of_abuse" not in ids("Mum's now signed off work and nursery have raised worries about her "
+                                            "hitting other children.")
+    assert "disclosure_of_abuse" not in ids("He told me his mate Dev, 17, got kicked out by his stepdad.")
+
+
+def test_phrasings_from_sets_105_to_110():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    assert a("Today he said his stepdad holds his hand over the hob when hes naughty, and there was a small "
+             "blister on his palm.", child_age_years=9)["level"] == 4
+    assert a("She said 'me and Jayden did it at his house on Saturday'. Jayden is 14.", child_age_years=12)["level"] == 4
+    assert a("He has a second phone that never stops buzzing; he told a friend he's doing a bit of work for a mate "
+             "and gets paid cash.", child_age_years=15)["level"] == 4
+    r = a("Two small bruises on her thigh. Mum says dad does the nappy changes and 'can be a bit rough'. "
+          "Dad works as a practitioner at a day nursery.", child_age_years=0.06)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    assert a("Dad often smells of drink on the school run; they often haven't had breakfast.",
+             child_age_years=9)["level"] == 3
+    assert a("Her ex used to get a bit heavy-handed with her.", child_age_years=6)["level"] == 3
