@@ -260,14 +260,29 @@ or the main vignette suite. First measurements, before any fix they prompted:
   0, 1 (a 12-year-old's "me and Jayden did it"), 0, 1 (county lines told as "a bit of work
   for a mate", a buzzing second phone and train tickets), 0. One route missed: the LADO for
   a father who "can be a bit rough" with a 3-week-old and works at a day nursery.
+- fresh/heldback111-116.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: voluntary and community sector people without safeguarding training; pharmacists,
+  dentists, paramedics and urgent-care nurses in clinical shorthand; police and youth justice
+  in incident-log style; callers who minimise; anxious callers using alarming words in
+  innocent senses; and long accounts of households with several children; measured once at
+  commit f2dbf3a, after the fixes from sets 105-110): 90%, 85%, 87.5%, 95%, 92.5% and 92.5%
+  agreement (90.4% over the 240 cases). Sets 114, 115 and 116 met the whole target on their
+  first reading; set 111 reached 90% but missed a route. Level-4 cases read lower: 0, 1 (a
+  12-year-old from abroad doing a non-relative's cleaning and childcare, out of school,
+  read as level 1 with review; its private fostering missed too), 1 (county lines told as
+  an older lad paying a 14-year-old to take 'bits' on the train and keep them in his
+  boxers, at the end of a good YOT update; NOT flagged), 0, 0, 0. Routes missed 1, 1, 1,
+  0, 0, 0: the LADO for a scout leader grooming a girl in his troop and for a stepdad
+  who is a key worker at a day nursery. One level-2 case was read as level 4 ("a bit of a
+  live wire" read as homelessness).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (110 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108 and 110 also read no level-4 case lower and named every route: ten
-sets in 110 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (116 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115 and 116 also read no level-4 case lower and named
+every route: thirteen sets in 116 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
