@@ -1565,3 +1565,43 @@ def test_phrasings_from_sets_105_to_110():
     assert a("Dad often smells of drink on the school run; they often haven't had breakfast.",
              child_age_years=9)["level"] == 3
     assert a("Her ex used to get a bit heavy-handed with her.", child_age_years=6)["level"] == 3
+
+
+def test_phrasings_from_sets_111_to_116():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # county lines told as being paid to carry 'bits' and hide them in his underwear
+    assert a("When I asked he said an older lad pays him to take 'bits' on the train to the coast and keep them "
+             "in his boxers.", child_age_years=14)["level"] == 4
+    assert "criminal_exploitation" not in ids("He keeps his phone in his socks at PE.")
+    # a child from abroad doing a non-relative's housework and childcare
+    r = a("She lives with a 'family friend' and looks after the woman's babies and does the cleaning. "
+          "The woman isn't a relative. She came two months ago.", child_age_years=12)
+    assert r["level"] == 4 and "trafficking" in {i["id"] for i in r["indicators"]}
+    assert "trafficking" not in ids("She looks after her baby brother and does the cleaning when mum is at work.")
+    # the LADO for a leader the caller is worried about, and for a key worker at a nursery
+    r = a("I'm worried about one of our other leaders. He sent a 13-year-old girl in the troop messages asking "
+          "for photos and telling her not to tell her mum.", child_age_years=13)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    r = a("He told the PCSO his stepdad 'leathered' him with a belt. Stepdad is a key worker at a day nursery.",
+          child_age_years=9)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    # a volunteer who only saw or heard something is not the person alleged to have harmed
+    r = a("He has two phones and a wad of cash, and told one of our volunteers he 'owes' someone; an older man "
+          "picks him up.", child_age_years=15)
+    assert r["level"] == 4 and "lado" not in r["special_routes"]
+    # 'a bit of a live wire' is a lively child, not dangerous wiring
+    assert "family_homelessness" not in ids("Otherwise he's a bit of a live wire but fine.")
+    assert "family_homelessness" in ids("There is a live wire hanging out of the wall in the baby's room.")
+    # a parent's drug treatment or drinking, and the child's basic care slipping
+    assert a("A dad on daily methadone pick-up brings his 6yo in so she's late every day; her hair is unwashed "
+             "and she wears the same clothes for days.", child_age_years=6)["level"] == 3
+    assert a("Mum is on an alcohol treatment requirement. At the last two home visits she'd been drinking. The 8yo "
+             "makes his own breakfast and tea most days.", child_age_years=8)["level"] == 3
+    assert a("Mum was found in crisis and taken to a place of safety. He has been late and unkempt for two months.",
+             child_age_years=9)["level"] == 3
+    # domestic abuse told as things thrown in front of the children, or a fall during an argument
+    assert "domestic_abuse" in ids("He shouted and threw things in front of the kids more than once.")
+    assert "domestic_abuse" in ids("Called to a woman who fell during an argument with her partner.")
+    assert "domestic_abuse" not in ids("He threw a tantrum in class.")
+    # staying out till the small hours is starting to go missing
+    assert "starting_to_go_missing" in ids("Last Friday he didn't come home till gone 2am.")
