@@ -275,14 +275,29 @@ or the main vignette suite. First measurements, before any fix they prompted:
   0, 0, 0: the LADO for a scout leader grooming a girl in his troop and for a stepdad
   who is a key worker at a day nursery. One level-2 case was read as level 4 ("a bit of a
   live wire" read as homelessness).
+- fresh/heldback117-122.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: adult services noticing a client's children; school office and attendance staff;
+  health visitors, midwives and neonatal nurses; callers filling in a form; youth workers
+  and colleges about 15-17 year olds; and callers quoting the child's own words; measured
+  once at commit 6250003, after the fixes from sets 111-116): 80%, 80%, 80%, 97.5%, 90% and
+  87.5% agreement (85.8% over the 240 cases). Set 120 met the whole target on its first
+  reading; set 121 reached 90% but missed a route. Level-4 cases read lower: 0, 1 (a child
+  not seen for 19 school days, no answer at three home visits, the caller asking for
+  level 1; NOT flagged), 3 (non-organic failure to thrive told through centiles, flagged;
+  a father who 'gave him a bit of a shake' to stop a 5-month-old screaming, NOT flagged; a
+  15-year-old pregnant by a 24-year-old man she met online, NOT flagged), 0, 0, 0. Routes
+  missed 2, 0, 1, 0, 1, 0: the LADO for a nursery practitioner drinking before shifts, for
+  a nurse seen gripping a baby hard and for a lecturer 'seeing' a 16-year-old student, and
+  Prevent for a boy sharing posts that groups 'should be wiped out'. One level-1 case was
+  read as a 999 emergency ('Right now she is completely stable', in a what-if question).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (116 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115 and 116 also read no level-4 case lower and named
-every route: thirteen sets in 116 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (122 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116 and 120 also read no level-4 case lower and
+named every route: fourteen sets in 122 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
