@@ -1605,3 +1605,61 @@ def test_phrasings_from_sets_111_to_116():
     assert "domestic_abuse" not in ids("He threw a tantrum in class.")
     # staying out till the small hours is starting to go missing
     assert "starting_to_go_missing" in ids("Last Friday he didn't come home till gone 2am.")
+
+
+def test_phrasings_from_sets_117_to_122():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # 'stable' is not 'stab', and a child's own 'so I hit him' is not harm to the child
+    assert a("What if she stopped her lithium? Right now she is completely stable and takes her medication.",
+             child_age_years=4)["recommendation"] != "emergency_999"
+    assert a("Right now he is stabbing the door with a knife.", child_age_years=9)["recommendation"] == "emergency_999"
+    assert "physical_abuse" not in ids("The boy said 'he kept going on about my mum so I hit him'.")
+    assert "physical_abuse" in ids("She said 'my dad hits me when I get home late'.")
+    # a child no professional can see
+    assert a("Not seen in school since 4 March. Three home visits, no answer, curtains shut.",
+             child_age_years=7)["level"] == 4
+    # failure to thrive told through centiles and weight regained in hospital
+    assert a("Her weight has fallen from the 50th to below the 0.4th centile. She gains steadily here on "
+             "ordinary feeds and loses it again within weeks of going home.", child_age_years=0.75)["level"] == 4
+    # shaking a baby, told lightly
+    assert a("Dad said last night he'd 'given him a bit of a shake' to stop him screaming.",
+             child_age_years=0.4)["level"] == 4
+    assert "physical_abuse" not in ids("Mum shook him awake for school.")
+    assert "physical_abuse" not in ids("He shook her hand at the door.")
+    # a 15-year-old pregnant by an adult she met online, planning to travel to join his group
+    r = a("15 year old, 20 weeks pregnant. The father is a 24 year old man she met online. They plan to travel "
+          "abroad to join his group.", child_age_years=15)
+    assert r["level"] == 4 and "prevent" in r["special_routes"]
+    assert a("Her uncle, a 24 year old man, collects her from school.", child_age_years=12)["level"] < 4
+    # the LADO: a nursery practitioner drinking before shifts, a nurse seen gripping a baby,
+    # messages from a lecturer
+    r = a("My client works as a nursery practitioner and turned up smelling of drink; she said she was going "
+          "straight on to work.", child_age_years=16)
+    assert "lado" in r["special_routes"]
+    r = a("Bruises along the thigh of a three week old. A healthcare assistant saw that nurse gripping the baby "
+          "hard.", child_age_years=0.06)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    r = a("She showed her friend messages from one of our lecturers, who's 31, telling her she's mature.",
+          child_age_years=16)
+    assert "lado" in r["special_routes"]
+    # Prevent: videos of attacks and 'certain groups should be wiped out'; that is not tiredness
+    assert "radicalisation" in ids("He shares posts saying certain groups should be wiped out.")
+    assert "tiredness" not in ids("He shares posts saying certain groups should be wiped out.")
+    assert "tiredness" in ids("She is wiped out after swimming.")
+    # a parent's own offence is not the child's offending
+    assert "early_offending" not in ids("My client is on licence after a sentence for shoplifting.")
+    assert "early_offending" not in ids("He is on a community order for criminal damage.")
+    assert "early_offending" in ids("He was caught shoplifting with older lads.")
+    # police who came out to the house are not a child coming out
+    assert "identity_discrimination" not in ids("Police came out to the house once.")
+    assert "identity_discrimination" in ids("He came out as gay to his mum.")
+    # phrasings of level-2 and level-3 needs
+    assert "permanent_exclusion" in ids("She hasn't been on any school roll since April.")
+    assert "caring_harms_child" in ids("He is now doing his dad's personal care every morning and night.")
+    assert "domestic_abuse" in ids("'When Jase gets cross him and Mummy do banging and shouting.'")
+    assert "few_words" in ids("Her son is 3 and isn't putting two words together yet.")
+    assert "missed_health_care" in ids("His jabs are now two months overdue.")
+    assert "parental_mental_health" in ids("My client has severe agoraphobia.")
+    assert "financial_hardship" in ids("She's been making the bottles up a bit weaker to make the tin last longer.")
+    assert "young_carer" in ids("'I do the little ones' tea Tuesdays and Thursdays cos Dad's on lates.'")
+    assert "risky_online_behaviour" in ids("Mum found out Ivy has a secret Insta.")
