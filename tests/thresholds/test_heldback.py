@@ -290,14 +290,31 @@ or the main vignette suite. First measurements, before any fix they prompted:
   a nurse seen gripping a baby hard and for a lecturer 'seeing' a 16-year-old student, and
   Prevent for a boy sharing posts that groups 'should be wiped out'. One level-1 case was
   read as a 999 emergency ('Right now she is completely stable', in a what-if question).
+- fresh/heldback123-128.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: primary schools in an ordinary week; GPs and practice nurses; early years; very
+  short messages; secondary safeguarding leads weighing strengths and worries; and disabled
+  children and children with health conditions; measured once at commit bfa0502, after the
+  fixes from sets 117-122): 87.5%, 92.5%, 70%, 97.5%, 82.5% and 75% agreement (84.2% over the
+  240 cases). Sets 124 and 126 met the whole target on their first reading. Level-4 cases
+  read lower: 1 (a registered sex offender moving in, told as 'on the sex offenders list
+  for something silly', flagged), 0, 2 (a bruise on a 4-year-old with cerebral palsy who
+  cannot move about, NOT flagged; FGM seen at a nappy change as 'scarred and partly closed
+  over', flagged), 0, 2 (county lines told through older lads, wrapped packages and train
+  tickets; a 12-year-old friend 'having sex with a 17-year-old'; both NOT flagged), 2 (a
+  disclosure typed on an AAC device at the end of a good report, NOT flagged; insulin cut
+  for a 'cure', flagged). Routes missed 0, 0, 3, 0, 0, 2: private fostering for a mum's best
+  friend 'not related', Prevent for a father's 'white homeland' leaflets, police FGM, and
+  the LADO for a night support worker slapping a resident and a TA gripping a child's
+  wrists. Three level-1 cases were read as level 4: two parents telling of their own
+  childhood in care, and a hypothetical bruise in a policy question.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (122 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116 and 120 also read no level-4 case lower and
-named every route: fourteen sets in 122 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (128 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124 and 126 also read no level-4 case
+lower and named every route: sixteen sets in 128 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
