@@ -47,7 +47,9 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(came|arrived|moved|joined|started)\b[^.?!]{0,40}\bin (the )?(spring|autumn|winter|summer|september|january|february|march|"
     r"april|may|june|july|august|october|november|december|last year|\d{4})\b|"
     r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
-    r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b",
+    r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b|"
+    # "since the start of last month", "since last term"
+    r"\b(since|from) (the )?((start|beginning|middle|end) of )?last (month|term|half[- ]term)\b",
     re.IGNORECASE)
 # "had FGM as a 5 year old", "abused when she was 12": an age given just after a mention.
 # An age above the child's own (or any age, for an unborn baby) is someone else's past.

@@ -188,8 +188,9 @@ PARENT_OWN_CHILDHOOD = re.compile(
     rf"(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?))?"
     rf"( that)? (she|he) (was|had been|has been|grew up|got)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
-    r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?))?( that)? (she|he) (was|had been|grew up) "
-    r"(in (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
+    r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
+    r"( that)? (she|he) (was|had been|grew up) "
+    r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
     r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
 # "she grew up in foster care because of her own mother's drinking": a grandparent
@@ -201,7 +202,13 @@ OWN_MEDICATION = re.compile(
     r"she('s| has| had)?\s+(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?her)\s+(own\s+)?"
     r"(medication|meds|medicine|tablets|antidepressants|lithium|treatment|injections?|insulin)\b", re.IGNORECASE)
 # "what if Maya, or any child, told us she was being hurt": a supposition, even across commas
-WHAT_IF_BEFORE = re.compile(r"\bwhat if\b[^.?!;]{0,40}$", re.IGNORECASE)
+WHAT_IF_BEFORE = re.compile(
+    r"\bwhat if\b[^.?!;]{0,40}$|"
+    # "Hypothetically, if a baby who can't crawl yet came in with a bruise ...": a supposition
+    # about any child, not about this one (a clause ending in "yet" does not end it)
+    r"\bhypothetical(ly)?\b[^.?!;]{0,80}$|"
+    r"\b(if|supposing|suppose) (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|toddler|kid|pupil|student|girl|boy)\b"
+    r"[^.?!;]{0,60}$", re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
 MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)\s+$", re.IGNORECASE)

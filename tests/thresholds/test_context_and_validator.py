@@ -1663,3 +1663,67 @@ def test_phrasings_from_sets_117_to_122():
     assert "financial_hardship" in ids("She's been making the bottles up a bit weaker to make the tin last longer.")
     assert "young_carer" in ids("'I do the little ones' tea Tuesdays and Thursdays cos Dad's on lates.'")
     assert "risky_online_behaviour" in ids("Mum found out Ivy has a secret Insta.")
+
+
+
+def test_phrasings_from_sets_123_to_128():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a parent telling of a childhood in and out of care, or told "in a review"
+    assert a("He told me he was in and out of foster care as a boy and his own father used to beat him. "
+             "Kofi is thriving.", child_age_years=7)["level"] == 1
+    assert a("The mum told me in a review that she was in care herself growing up and was abused by a foster "
+             "carer back then. Her son is thriving.", child_age_years=7)["level"] == 1
+    # a supposition about any baby, even when its clause ends in "yet"
+    assert a("Hypothetically, if a baby who can't crawl yet came in with a bruise, would that need a referral?",
+             child_age_years=0.3)["level"] < 4
+    assert a("If a baby can't roll and has a bruise we always refer, and this baby has a bruise on his cheek.",
+             child_age_years=0.3)["level"] == 4
+    # a registered sex offender told as 'the sex offenders list'
+    assert a("Her new partner moves in next weekend; he's 'on the sex offenders list for something silly years "
+             "ago'.", child_age_years=8)["level"] == 4
+    # a disabled child who cannot move about on his own is not mobile: any bruise is level 4
+    assert a("Noah has cerebral palsy; he can't sit or move about on his own. I saw a bruise on his upper arm.",
+             child_age_years=4)["level"] == 4
+    assert a("She isn't independently mobile. There were red finger marks on both wrists.",
+             child_age_years=8)["level"] == 4
+    # FGM told through what was seen and 'so she'd be clean'
+    r = a("At nappy changes her genital area looks scarred and partly closed over; mum said it was done abroad so "
+          "she'd be 'clean'.", child_age_years=2.5)
+    assert r["level"] == 4 and "police_fgm" in r["special_routes"]
+    # county lines: picked up by older lads, a phone that buzzes constantly, wrapped packages
+    assert a("He gets picked up after school by older lads in different cars and has a second phone that buzzes "
+             "constantly.", child_age_years=15)["level"] == 4
+    assert "criminal_exploitation" in ids("He was found with some small wrapped packages in his bag.")
+    # a friend's age given in the text, and a disclosure typed on a communication aid
+    assert a("Her friend, who is 12, is having sex with a 17-year-old boy.", child_age_years=14)["level"] == 4
+    assert a("In today's session she typed 'uncle touch private bed night'.", child_age_years=12)["level"] == 4
+    # insulin cut for a 'cure'
+    assert a("They've been deliberately cutting and skipping his insulin.", child_age_years=11)["level"] == 4
+    # the LADO for a support worker seen slapping a resident
+    r = a("I walked in on a night support worker slapping a 14-year-old resident.", child_age_years=14,
+          immediate_danger=True)
+    assert r["recommendation"] == "emergency_999" and "lado" in r["special_routes"]
+    # Prevent for 'white homeland' leaflets; 'should be 'wiped out'' is not tiredness
+    assert "radicalisation" in ids("Dad has been leaving leaflets about a 'white homeland' in our entrance.")
+    assert "tiredness" not in ids("He told another parent that immigrants should be 'wiped out'.")
+    # private fostering 'since the start of last month'
+    r = a("Since the start of last month she's been living with her mum's best friend; she isn't related to them.",
+          child_age_years=3)
+    assert "private_fostering" in r["special_routes"]
+    # level-3 pictures: drugs and basic care, 'a bit of a domestic', police called to a row,
+    # sofa surfing, a permanent exclusion misspelt, an earlier child cared for by grandparents
+    assert a("Dad stinks of weed at most drop offs. He is often in yesterdays clothes and starving when he "
+             "arives.", child_age_years=3)["level"] == 3
+    assert "domestic_abuse" in ids("The police came to the house after 'a bit of a domestic' with her husband.")
+    assert "domestic_abuse" in ids("The police were called to a row between her and her partner.")
+    assert "family_homelessness" in ids("She's been sleeping on different friends' sofas.")
+    assert "family_homelessness" not in ids("She told him to leave but he keeps coming back.")
+    assert "permanent_exclusion" in ids("He got permently excluded last week, no new place yet.")
+    assert "previous_child_removed" in ids("Her first child lives with her parents by a family arrangement because "
+                                           "she found his care too much.")
+    # level-2 phrasings
+    assert "few_words" in ids("He isn't walking yet and only has a couple of words.")
+    assert "parent_in_prison" in ids("Her husband was sentenced last month and is in prison.")
+    assert "occasional_absence" in ids("She has missed a few sessions this half term.")
+    assert "missed_health_care" in ids("She has missed her last two neurology appointments.")
+    assert "low_mood" in ids("She misses mum and feels down at times.")
