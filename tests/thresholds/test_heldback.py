@@ -307,14 +307,29 @@ or the main vignette suite. First measurements, before any fix they prompted:
   the LADO for a night support worker slapping a resident and a TA gripping a child's
   wrists. Three level-1 cases were read as level 4: two parents telling of their own
   childhood in care, and a hypothetical bruise in a policy question.
+- fresh/heldback129-134.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary week's mix; babies and toddlers under two; teenagers in their own
+  words; callers who try to steer the answer; family and kinship arrangements with the child
+  at risk not the one first named; and lists of small things or one decisive fact told
+  indirectly; measured once at commit b5492ba, after the fixes from sets 123-128): 90%,
+  82.5%, 80%, 90%, 87.5% and 92.5% agreement (87.1% over the 240 cases). Set 129 met the
+  whole target on its first reading; set 132 reached 90% but read a level-4 case lower, and
+  set 134 reached 92.5% but missed a route. Level-4 cases read lower, all NOT flagged: 0,
+  1 (a bruise seen on a friend's 6-week-old during a visit to another child), 1 (a friend
+  whose mum lets people smoke crack and inject in the living room), 1 (a swimming coach
+  who put his hand inside an 8-year-old's trunks, named for the LADO only), 0, 0. One route
+  missed: the LADO for a drama club leader messaging a girl late at night. Three level-2 or
+  level-3 cases were read as level 4: 'when she was 7 months pregnant' read as a teenage
+  pregnancy, a mother telling of her partner pushing her read as a child's disclosure, and
+  'nobody's been hurt' read as a disclosure.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (128 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124 and 126 also read no level-4 case
-lower and named every route: sixteen sets in 128 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (134 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126 and 129 also read no level-4
+case lower and named every route: seventeen sets in 134 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
