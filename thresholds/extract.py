@@ -211,7 +211,9 @@ WHAT_IF_BEFORE = re.compile(
     r"[^.?!;]{0,60}$", re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
-MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)\s+$", re.IGNORECASE)
+MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)"
+                           # "Mum of a 13-month-old told me ...": an apposition between
+                           r"( of (a|an|the|her|his|my|our|one of (my|our|the))( [\w'-]+){1,3}?,?)?\s+$", re.IGNORECASE)
 MOTHER_TELLS_OF_HERSELF = re.compile(
     r"^(told|tells|said|says|disclosed|shared|explained|mentioned|admitted)\b[^.?!;]{0,100}?\b(her|their) "
     r"(partner|ex|ex-?partner|husband|boyfriend|fianc[eé]|girlfriend|wife)\b[^.?!;]{0,100}"
@@ -256,12 +258,13 @@ STRONG_NEGATION_WINDOW_WORDS = 12
 NOBODY_DOES = re.compile(
     r"\b(said|says|told (me|us|her|him|staff)|insists?|insisted)( that)?( it'?s [^.?!;]{0,60}?,)? (nobody|no one|no-one|noone) "
     r"(hurts|hit|hits|has (ever )?(hurt|hit)|(has|have) (ever )?been (hurt|hit|harmed|touched|threatened)|smacks|touches|"
+    r"['\u2019]s (ever )?been (hurt|hit|harmed|touched|threatened)|"
     r"is hurting)\b", re.IGNORECASE)
 # "... it's just shouting though, nobody hits": the act that ends the match, done by nobody
-NOBODY_BEFORE_LAST_WORD = re.compile(r"\b(nobody|no one|no-one|noone)\s+((has|have|had|is|was|were|ever|been|being|got|gets)\s+){0,3}\S+\s*$",
+NOBODY_BEFORE_LAST_WORD = re.compile(r"\b(nobody|no one|no-one|noone)(['\u2019]s)?\s+((has|have|had|is|was|were|ever|been|being|got|gets)\s+){0,3}\S+\s*$",
                                      re.IGNORECASE)
 # "nobody has [asked for pictures]": the mention's act done by nobody
-NOBODY_SUBJECT_BEFORE = re.compile(r"\b(nobody|no one|no-one|noone)\s+((has|have|had|is|was|ever|been)\s+){0,2}$", re.IGNORECASE)
+NOBODY_SUBJECT_BEFORE = re.compile(r"\b(nobody|no one|no-one|noone)(['\u2019]s)?\s+((has|have|had|is|was|ever|been)\s+){0,2}$", re.IGNORECASE)
 # "nothing" denies only the word straight after it ("nothing extremist on his phone"),
 # not a whole clause ("nothing to eat, bruises on his arm")
 NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)

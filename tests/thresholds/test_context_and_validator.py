@@ -1727,3 +1727,42 @@ def test_phrasings_from_sets_123_to_128():
     assert "occasional_absence" in ids("She has missed a few sessions this half term.")
     assert "missed_health_care" in ids("She has missed her last two neurology appointments.")
     assert "low_mood" in ids("She misses mum and feels down at times.")
+
+
+def test_phrasings_from_sets_129_to_134():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a bruise on another baby, whose age in weeks is given beside it
+    assert a("Mum's friend came round with her own son, who is 6 weeks old, and I could see a purple bruise behind "
+             "his ear.", child_age_years=1.25)["level"] == 4
+    assert a("Her baby brother is 6 weeks old. Sam has a bruise on his shin from football.",
+             child_age_years=8)["level"] < 4
+    # a home used for drugs, a hand inside a child's trunks, a club leader messaging a child
+    assert a("Tia's mum lets people come round and smoke crack and inject in the living room.",
+             child_age_years=14)["level"] == 4
+    r = a("Her son, 8, told her his swimming coach put his hand inside his trunks in the changing room.",
+          child_age_years=8)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    assert "lado" in a("Ellie told me her drama club leader has been messaging her late at night and told her to "
+                       "keep it their secret.", child_age_years=13)["special_routes"]
+    # ...but a teacher shown messages is not the one who sent them
+    assert "lado" not in a("A friend showed a teacher messages on her phone about parties; older men pick her "
+                           "up and she has to 'pay back what you owe'.", child_age_years=15)["special_routes"]
+    # a mother telling of her partner, with an apposition between; "nobody's been hurt"
+    assert "disclosure_of_abuse" not in ids("Mum of a 13-month-old told me her partner pushed her into the wall.")
+    assert "disclosure_of_abuse" not in ids("There's loads of rowing at home, shouting but no violence, Isla says, "
+                                            "and nobody's been hurt.")
+    # level-3 pictures
+    assert a("Mum has schizofrenia and stopped her meds; she hears voices at times.", child_age_years=0.6)["level"] == 3
+    assert "parental_substance_misuse" in ids("Kacey's mum's drinking has got really bad since Christmas.")
+    assert "young_carer" in ids("She's getting her two little brothers to school.")
+    assert "domestic_abuse" in ids("Mum told our DSL he shoved her once in September.")
+    assert "domestic_abuse" in ids("Police came out once last month after neighbours called.")
+    assert "basic_care_concern" in ids("A neighbour has had to collect them twice when he didn't turn up.")
+    assert "teenage_pregnancy" in ids("Tia is 15 and pregnant by her 16-year-old boyfriend.")
+    assert "persistent_absence" in ids("She is hardly in school.")
+    # level-2 phrasings
+    assert "self_harm" in ids("She has been superficially scratching her forearms when she gets stressed.")
+    assert "self_harm" not in ids("He keeps scratching his arm because of his eczema.")
+    assert "parental_conflict" in ids("They've rowed in front of her a couple of times.")
+    assert "parental_conflict" in ids("Handovers at the school gate have turned into loud arguments.")
+    assert "missed_health_care" in ids("In the muddle nobody took her for her MMR or her one-year review.")
