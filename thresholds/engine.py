@@ -173,6 +173,10 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
         age < rb.indicators[m.indicator_id].below_years if age is not None else
         (mother_age < rb.indicators[m.indicator_id].below_years if mother_age is not None
          else not unborn or young_mother))]
+    # an indicator of an older child ("she is 20 weeks pregnant") in a text about a young
+    # child is about someone else, the mother
+    mentions = [m for m in mentions if rb.indicators[m.indicator_id].from_years is None or unborn
+                or age is None or age >= rb.indicators[m.indicator_id].from_years]
     # an indicator written for a baby not yet born (the mother's own drug use) needs one
     mentions = [m for m in mentions if unborn or not rb.indicators[m.indicator_id].unborn_only]
     applying: dict[str, Mention] = {}

@@ -446,23 +446,43 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     return None
 
 
-GATE_SETS_BY_SENTENCE = 2
-GATE_BITS = 2  # a (pattern, gate set) pair is keyed as pattern << GATE_BITS | set
-assert GATE_SETS_BY_SENTENCE <= 1 << GATE_BITS
+# Letters that `re.IGNORECASE` matches as an ASCII letter although their lower case is
+# another letter (the dotless i and the long s); a test checks this against every
+# character.
+CASE_UNLIKE_LOWER = re.compile("[\u0131\u017f]")
 
 
-def _split_gate(gate: tuple[frozenset[str], ...]) -> tuple[tuple, tuple]:
-    """(sets checked sentence by sentence, sets checked once for the whole text).
+def _lower_stands_for(text: str, lowered: str) -> bool:
+    """True when `lowered` (`text.lower()`) holds a gate's literal wherever a pattern
+    matching it could match `text`, place for place: not so where a lower case changes
+    the length ("İ" is two characters in lower case) or where the patterns match a
+    letter as another ("ı" as "i")."""
+    return len(lowered) == len(text) and (lowered.isascii() or not CASE_UNLIKE_LOWER.search(lowered))
 
-    The rarest two sets are located sentence by sentence. A set of very common words
-    ("he", "the", "in") occurs hundreds of times in a long text, so visiting each place
-    costs more than it saves: such a set, and any further set, is checked only as
-    "somewhere in the text" (a fast substring test). Either way a pattern is skipped
-    only where it cannot match, so the pre-filter stays exact."""
-    ranked = sorted(gate, key=_rarity, reverse=True)
-    by_sentence = [g for g in ranked if _rarity(g) > 1][:GATE_SETS_BY_SENTENCE] or ranked[:1]
-    rest = [g for g in ranked if g not in by_sentence]
-    return (tuple(tuple(sorted(o)) for o in by_sentence), tuple(tuple(sorted(o)) for o in rest))
+
+@lru_cache(maxsize=16384)  # many alternatives share sets
+def _gate_set_rank(options: frozenset[str]) -> tuple[int, int, int]:
+    """The rarer the set, the higher (see `_rarity`); then the longer its shortest string,
+    then the fewer its strings."""
+    return (_rarity(options), min(map(len, options)), -len(options))
+
+
+def _split_gate(alternative: tuple[frozenset[str], ...]) -> tuple[tuple, tuple]:
+    """(sets located by the automaton, sets looked for afterwards), for one alternative
+    of a pattern's gate (see `gate_alternatives`).
+
+    Sets of rarer words are located, sentence by sentence, in the one pass over the text
+    (each place one of their words is found costs one integer operation, see
+    `IndicatorMatcher`). A set of very common words or short strings ("he", "the",
+    "in") occurs hundreds of times in a long text, so locating each place costs more
+    than it saves: such a set is looked for (a substring test) only in the sentences
+    where the alternative's rarer sets all are. An alternative with no rarer set has
+    its set of longest strings located (a short string is found inside many words).
+    Either way a pattern is skipped only where it cannot match, so the pre-filter stays
+    exact."""
+    ranked = sorted(alternative, key=_gate_set_rank, reverse=True)
+    n = sum(1 for g in ranked if _gate_set_rank(g)[0] > 1) or 1
+    return (tuple(tuple(sorted(o)) for o in ranked[:n]), tuple(tuple(sorted(o)) for o in ranked[n:]))
 
 
 @Language.factory("indicator_matcher", default_config={})
@@ -473,90 +493,147 @@ def make_indicator_matcher(nlp: Language, name: str):
 
 
 class IndicatorMatcher:
+    """Matches every pattern of the rulebook, but only in the sentences where its gate
+    (see `gate_alternatives`) says it can match: where, for one alternative of the gate,
+    a string of each of its sets is found.
+
+    Each alternative of each pattern's gate is a "unit", numbered u in order of how
+    many of its sets are located (see `_split_gate`), most first. Located set j of unit
+    u is one bit of an integer, at offset[j] + u (plane j holds set j of each unit that
+    has one, so it is `offset[j + 1] - offset[j]` bits wide). Each gate literal maps to
+    the integer of the (unit, set) bits it serves, so a sentence's integer p is the OR
+    over the literals found in it (one operation per literal found), and the units
+    whose located sets all are in the sentence are the bits of plane 0 that are also
+    set in every other plane: `p & (p >> offset[j] | above[j]) & ...`, where above[j]
+    marks the units with no set j. Only for those are the other sets looked for, in
+    that sentence."""
+
     def __init__(self) -> None:
         self.rulebook: Rulebook | None = None
         self._plan: tuple | None = None
 
     def plan(self) -> tuple:
-        """Built once per rulebook: a row (indicator, pattern, sentence gate, check inside,
-        text gate, match prefixes) for every pattern; an Aho-Corasick automaton of every
-        sentence-gate literal and match prefix; for each gate literal the (pattern, gate
-        set) pairs it belongs to; the number of gate sets of each pattern; the ungated."""
+        """Built once per rulebook: a row (indicator, pattern, check inside, match
+        prefixes) for every pattern; per unit its row and the sets looked for afterwards
+        (see `_split_gate`); plane 0 as a mask and (offset, above) for each further
+        plane; an Aho-Corasick automaton of every located gate literal and match prefix,
+        each with its (unit, set) bits; the ungated rows."""
         if self._plan is None or self._plan[0] is not self.rulebook:
             rb = self.rulebook
             rows = []
-            text_sets: dict[tuple, int] = {}  # each distinct text gate set, numbered
+            units: list[tuple[int, tuple, tuple]] = []  # (row, located sets, sets looked for)
+            ungated: list[int] = []
             for ind in rb.indicators.values():
                 n = len(ind.patterns)
-                for rx, gate, prefixes, bounded in zip(ind.patterns, ind.gates or ((),) * n,
-                                                       ind.prefixes or (None,) * n,
-                                                       ind.bounded or (False,) * n):
-                    by_sentence, in_text = _split_gate(gate)
-                    in_text = tuple((text_sets.setdefault(o, len(text_sets)), o) for o in in_text)
-                    rows.append((ind, rx, by_sentence, not spells_out_negation(rx.pattern), in_text,
-                                 _anchors(prefixes, bounded)))
-            automaton = ahocorasick.Automaton()
-            owners: dict[str, list[int]] = {}
-            for r, row in enumerate(rows):
-                for si, options in enumerate(row[2]):
+                for rx, gate, prefixes in zip(ind.patterns, ind.gates or ((),) * n,
+                                              ind.prefixes or (None,) * n):
+                    r = len(rows)
+                    rows.append((ind, rx, not spells_out_negation(rx.pattern), _anchors(prefixes)))
+                    if not gate:
+                        ungated.append(r)
+                    for alternative in gate:
+                        units.append((r, *_split_gate(alternative)))
+            units.sort(key=lambda unit: -len(unit[1]))
+            n = len(units)
+            widths = [sum(1 for unit in units if len(unit[1]) > j)
+                      for j in range(max((len(unit[1]) for unit in units), default=0))]
+            offsets = [sum(widths[:j]) for j in range(len(widths))]
+            everyone = (1 << n) - 1
+            planes = tuple((offsets[j], everyone ^ ((1 << widths[j]) - 1)) for j in range(1, len(widths)))
+            places: dict[str, list[int]] = {}
+            for u, (_r, by_sentence, _t) in enumerate(units):
+                for j, options in enumerate(by_sentence):
                     for lit in options:
-                        owners.setdefault(lit, []).append(r << GATE_BITS | si)
-            anchors = {lit for row in rows if row[5] for lit in row[5]}
-            for lit in sorted(set(owners) | anchors):
-                automaton.add_word(lit, (lit, len(lit) if lit in anchors else 0))
+                        places.setdefault(lit, []).append(offsets[j] + u)
+            bits: dict[str, int] = {}
+            for lit, at in places.items():
+                mask = bytearray((max(at) >> 3) + 1)
+                for i in at:
+                    mask[i >> 3] |= 1 << (i & 7)
+                bits[lit] = int.from_bytes(mask, "little")
+            automaton = ahocorasick.Automaton()
+            anchors = {lit for row in rows if row[3] for lit in row[3]}
+            for lit in sorted(set(bits) | anchors):
+                automaton.add_word(lit, (lit, len(lit) if lit in anchors else 0, bits.get(lit, 0)))
             if len(automaton):
                 automaton.make_automaton()
-            ungated = tuple(r for r, row in enumerate(rows) if not row[2])
-            nsets = tuple(len(row[2]) for row in rows)
-            self._plan = (rb, rows, automaton, {k: tuple(v) for k, v in owners.items()}, nsets, ungated)
+            self._plan = (rb, rows, automaton, tuple(u[0] for u in units), tuple(u[2] for u in units),
+                          everyone, planes, tuple(ungated))
         return self._plan
 
+    @staticmethod
+    def _candidates(plan: tuple, lowered: str, starts: list[int], ends: list[int],
+                    found_at: dict[str, list[tuple[int, int]]]) -> dict[int, int]:
+        """The exact pre-filter: for each row that can match, the sentences where it can
+        (bit k: sentence k; -1: anywhere), recording in `found_at` where each match
+        prefix is. A pattern matches within one sentence, so it can only match in a
+        sentence that holds, for one alternative of its gate, a string of every set of
+        that alternative. One pass over the text finds every located gate literal and
+        match prefix (a literal across a sentence break cannot serve a match); per
+        sentence, the units (pattern, alternative) whose located sets it holds, and of
+        those the units whose other sets it holds too."""
+        _rb, _rows, automaton, unit_row, unit_rest, everyone, planes, ungated = plan
+        candidates: dict[int, int] = dict.fromkeys(ungated, -1)
+        if not len(automaton):
+            return candidates
+        for k, (a, b) in enumerate(zip(starts, ends)):
+            p = 0
+            for end, (lit, anchor_len, got) in automaton.iter(lowered, a, b):
+                p |= got
+                if anchor_len:
+                    found_at.setdefault(lit, []).append((end - anchor_len + 1, k))
+            held = p & everyone
+            for offset, above in planes:
+                held &= p >> offset | above
+            sentence = None
+            while held:  # each unit whose located sets all are in this sentence
+                low = held & -held
+                held ^= low
+                u = low.bit_length() - 1
+                rest = unit_rest[u]
+                if rest:
+                    if sentence is None:
+                        sentence = lowered[a:b]
+                    missing = False
+                    for options in rest:  # (loops: generators cost more here)
+                        for lit in options:
+                            if lit in sentence:
+                                break
+                        else:
+                            missing = True  # no string of this set is in the sentence
+                            break
+                    if missing:
+                        continue
+                r = unit_row[u]
+                candidates[r] = candidates.get(r, 0) | 1 << k
+        return candidates
+
     def __call__(self, doc: Doc) -> Doc:
-        _rb, rows, automaton, owners, nsets, ungated = self.plan()
+        plan = self.plan()
+        rows = plan[1]
         text = mask_caller(doc.user_data.get("text") or doc.text)  # doc.text re-joins tokens
         lowered = text.lower()
         starts = doc.user_data.get("sentence_starts") or _sentence_starts(doc)
         ends = starts[1:] + [len(text)]
-        if len(lowered) != len(text):  # rare scripts whose lower case changes length
-            starts, ends, lowered = [0], [len(text)], lowered.ljust(len(text))[:len(text)]
-        # Sentences are bits of an integer: bit k is sentence k.
-        # Which sentences hold each gate literal: one pass over the text for all of them.
-        where: dict[str, int] = {}
         found_at: dict[str, list[tuple[int, int]]] = {}  # match prefix -> (offset, sentence)
-        if len(automaton):  # a literal across a sentence break cannot serve a match
-            for k, (a, b) in enumerate(zip(starts, ends)):
-                bit = 1 << k
-                for end, (lit, anchor_len) in automaton.iter(lowered, a, b):
-                    where[lit] = where.get(lit, 0) | bit
-                    if anchor_len:
-                        found_at.setdefault(lit, []).append((end - anchor_len + 1, k))
-        # Exact pre-filter: a pattern matches within one sentence, so it can only match
-        # in sentences that hold a literal from every one of its gate sets. Only the
-        # literals present are visited: per (pattern, gate set), the sentences allowed.
-        allowed: dict[int, int] = {}
-        for lit, sentences in where.items():
-            for key in owners.get(lit, ()):
-                allowed[key] = allowed.get(key, 0) | sentences
-        candidates: dict[int, int] = {r: -1 for r in ungated}
-        satisfied: dict[int, int] = {}
-        for key, sentences in allowed.items():
-            r = key >> GATE_BITS
-            candidates[r] = candidates.get(r, -1) & sentences
-            satisfied[r] = satisfied.get(r, 0) + 1
-        seen: dict[int, bool] = {}  # text gate set -> whether any of its words is in the text
-        present = lowered.__contains__
+        filtered = _lower_stands_for(text, lowered)
+        if filtered:
+            candidates = self._candidates(plan, lowered, starts, ends, found_at)
+        else:
+            # Rare scripts: a lower case that changes the length ("İ"), or a letter the
+            # patterns match as another ("ı" as "i"). The lower-cased text cannot stand
+            # for the text, so every pattern is tried in every sentence, unfiltered (and
+            # where the lengths differ, in the whole text as one sentence, as always).
+            if len(lowered) != len(text):
+                starts, ends = [0], [len(text)]
+            candidates = dict.fromkeys(range(len(rows)), -1)
 
         everywhere = (1 << len(starts)) - 1
         mentions: list[Mention] = []
         for r, cand in candidates.items():
-            if not cand or satisfied.get(r, 0) != nsets[r]:
-                continue
-            ind, rx, _gate, check_inside, in_text, anchors = rows[r]
-            if in_text and not all(seen[i] if i in seen else seen.setdefault(i, any(map(present, o)))
-                                   for i, o in in_text):
-                continue
+            ind, rx, check_inside, anchors = rows[r]
             cand &= everywhere
-            for k, m in (_anchored(rx, text, ends, cand, anchors, found_at) if anchors else
+            for k, m in (_anchored(rx, text, ends, cand, anchors, found_at) if anchors and filtered else
                          _scanned(rx, text, starts, ends, cand)):
                 ctx = _context_for(text, starts[k], m.start(), m.end(), check_inside)
                 if ctx in ind.context_exempt:
@@ -602,12 +679,12 @@ def _anchored(rx: re.Pattern, text: str, ends: list[int], cand: int, anchors: tu
             yield k, m
 
 
-def _anchors(prefixes: frozenset[str] | None, bounded: bool) -> tuple[str, ...] | None:
+def _anchors(prefixes: frozenset[str] | None) -> tuple[str, ...] | None:
     """The match prefixes worth looking up (see `match_prefixes`): none that is a very
-    common short word or shorter than three letters (two, where a match must start a word),
-    where visiting each place would cost more than scanning."""
-    if not prefixes or any(len(p) < (2 if bounded else 3) or (p in _FREQUENT and len(p) < 5)
-                           for p in prefixes):
+    common short word or shorter than three letters, where visiting each place would
+    cost more than scanning the few sentences the gates leave (a two-letter prefix such
+    as "he" or "in" is found hundreds of times in a long text, inside other words)."""
+    if not prefixes or any(len(p) < 3 or (p in _FREQUENT and len(p) < 5) for p in prefixes):
         return None
     return tuple(sorted(prefixes))
 
@@ -723,9 +800,12 @@ def read_and_extract(text: str, rb: Rulebook) -> tuple[list[Mention], str, Edits
 def unplaced_alarms(text: str, rb: Rulebook, mentions: list[Mention]) -> list[str]:
     """Alarm words (the rulebook's `alarm_words`) that no mention covers and that are not
     negated, hypothetical or about a parent's childhood: what the rules may have missed."""
+    if rb.alarm_pattern is None:
+        return []
     lowered = text.lower()
-    if rb.alarm_pattern is None or not all(any(lit in lowered for lit in options)
-                                           for options in rb.alarm_gate):
+    if rb.alarm_gate and _lower_stands_for(text, lowered) and not any(
+            all(any(lit in lowered for lit in options) for options in alternative)
+            for alternative in rb.alarm_gate):
         return []  # the usual case: no alarm word anywhere
     covered = [(m.start, m.end) for m in mentions]
     out: list[str] = []

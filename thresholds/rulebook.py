@@ -32,7 +32,7 @@ OVERRIDES = ("immediate_danger", "injury_non_mobile_baby", "sexual_activity_unde
              "homeless_16_17", "pre_birth_concern")
 INDICATOR_FIELDS = {"id", "domain", "subdomain", "level", "descriptor", "patterns", "questions",
                     "route", "emergency", "context_exempt", "review", "below_years", "level_from_age", "same_need_as",
-                    "unborn_only"}
+                    "unborn_only", "from_years"}
 REQUIRED_INDICATOR_FIELDS = ("id", "domain", "level", "descriptor", "patterns", "questions")
 
 
@@ -81,7 +81,7 @@ def compile_pattern(pattern: str) -> re.Pattern:
 # that runs it, so the result is kept on disk, keyed by all three: a process that finds
 # it skips the check (the same bytes passed it before) and builds each regex from its
 # stored code, which is exactly the code `re.compile` makes (the tests compare them).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3  # 2: gates as alternatives (see `gate_alternatives`); 3: no word-boundary flag
 _sre_compile = sre_compile._sre.compile
 _warm_code: dict[str, tuple] = {}  # pattern -> arguments for _sre.compile, from the cache
 _fresh_code: dict[str, tuple] = {}  # the same, for patterns compiled in this process
@@ -301,68 +301,238 @@ def _rarity(options: set[str] | frozenset[str]) -> int:
     return min(1 if x in _FREQUENT or len(x) < 3 else len(x) for x in options)
 
 
-@lru_cache(maxsize=4096)
-def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
-    """Sets of strings such that, wherever `pattern` matches, the lower-cased text
-    contains at least one string of every set (read from the pattern's parse tree).
-    Lets the extractor skip, exactly, a pattern that cannot match this text."""
-    def lead(items) -> set[str] | None:
-        """A set of strings one of which every match of this sequence contains: of the
-        mandatory literal runs, groups, alternations and repeats that yield one, the set
-        whose commonest string is rarest (see `_rarity`)."""
-        items = list(items)
-        best: set[str] | None = None
-        i = 0
-        while i < len(items):
-            op, av = items[i]
-            got: set[str] | None = None
-            if op is sre_c.LITERAL:
-                j = i
-                while j < len(items) and items[j][0] is sre_c.LITERAL:
-                    j += 1
-                got, i = {"".join(chr(a).lower() for _, a in items[i:j])}, j - 1
-            elif op is sre_c.SUBPATTERN:
-                got = lead(av[3])
-            elif op is sre_c.BRANCH:
-                out: set[str] = set()
-                for branch in av[1]:
-                    b = lead(branch)
-                    if not b:
-                        out = set()
-                        break
-                    out |= b
-                got = out or None
-            elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
-                got = lead(av[2])
-            if got and all(len(x) >= 2 for x in got) and (
-                    best is None or _rarity(got) > _rarity(best)):
-                best = got
-            i += 1
-        return best
+# -- gates: which literals must be in the text wherever a pattern matches ---------------
+# A gate is an "or" of alternatives, each an "and" of sets of strings, each set an "or":
+# wherever the pattern matches, the lower-cased text holds, for some alternative, a
+# string of every one of its sets. Inside the functions below an alternative is a
+# frozenset of sets, and a gate a list of alternatives; [frozenset()] is "no requirement".
+GATE_ALTERNATIVES = 64  # the most alternatives a gate keeps (see `_both`)
+_NONE = frozenset()  # the alternative that requires nothing
 
-    try:
-        tree = _parsed(spaced(pattern))
-    except re.error:
-        return ()
-    sets: list[frozenset[str]] = []
-    i = 0
-    while i < len(tree):
-        op, av = tree[i]
-        got = None
+
+@lru_cache(maxsize=None)  # (the memos here are cleared after each pattern)
+def _set_key(options: frozenset[str]) -> tuple:
+    """Rarest set first (see `_rarity`), then the fewer strings; the rest makes it stable."""
+    return (-_rarity(options), len(options), sorted(options))
+
+
+@lru_cache(maxsize=None)
+def _alt_key(alt: frozenset) -> tuple:
+    """Fewest sets first; the rest makes it stable."""
+    return (len(alt), sorted(_set_key(x) for x in alt))
+
+
+@lru_cache(maxsize=None)
+def _implies(y: frozenset[str], x: frozenset[str]) -> bool:
+    """True when a text holding a string of `y` surely holds one of `x` (each string of
+    `y` contains a string of `x`)."""
+    return y <= x or all(any(s in t for s in x) for t in y)
+
+
+def _implies_all(b: frozenset, a: frozenset) -> bool:
+    """True when alternative `b` implies alternative `a` (each set of `a` is implied by a
+    set of `b`)."""
+    for x in a:
+        for y in b:
+            if _implies(y, x):
+                break
+        else:
+            return False
+    return True
+
+
+def _minimal(options: frozenset[str]) -> frozenset[str]:
+    """The same set without the strings that contain another of its strings ("bruising"
+    beside "bruis": a text holding the one holds the other)."""
+    if len(options) < 2:
+        return options
+    if len(options) < 12:
+        return frozenset(t for t in options if not any(s != t and s in t for s in options))
+    # many strings: look each one's shorter substrings up instead
+    return frozenset(t for t in options if not any(
+        t[i:j] in options for i in range(len(t)) for j in range(i + 1, len(t) + (i > 0))))
+
+
+def _tidied(alt: frozenset) -> frozenset:
+    """An alternative without the sets another of its sets implies."""
+    if len(alt) < 2:
+        return alt
+    kept: list[frozenset[str]] = []
+    for x in sorted(alt, key=_set_key):
+        for y in kept:
+            if _implies(y, x):
+                break
+        else:
+            for k in kept:
+                if _implies(x, k):
+                    kept = [k for k in kept if not _implies(x, k)]
+                    break
+            kept.append(x)
+    return alt if len(kept) == len(alt) else frozenset(kept)
+
+
+def _merged(alts: set) -> set:
+    """Alternatives that differ in one set only, made one: (A and X) or (A and Y) is
+    A and (X or Y), and "X or Y" is the union of the two sets."""
+    while len(alts) > 1:
+        groups: dict[frozenset, list[frozenset[str]]] = {}
+        for a in alts:
+            for x in a:
+                groups.setdefault(a - {x}, []).append(x)
+        used: set[frozenset] = set()
+        out: set[frozenset] = set()
+        # (in a stable order: which merge wins where two overlap must not vary by run)
+        for rest, xs in sorted(((rest, xs) for rest, xs in groups.items() if len(xs) > 1),
+                               key=lambda g: (_alt_key(g[0]), sorted(map(_set_key, g[1])))):
+            members = [rest | {x} for x in xs]
+            if any(m in used for m in members):
+                continue
+            used.update(members)
+            out.add(_tidied(rest | {_minimal(frozenset().union(*xs))}))
+        if not used:
+            break
+        alts = out | (alts - used)
+    return alts
+
+
+def _simplified(alts: list) -> list:
+    """The same condition with fewer, smaller alternatives (each tidied, see `_tidied`),
+    by exact rewrites only: alternatives that differ in one set are merged (see
+    `_merged`), and an alternative that implies another is dropped (the other holds
+    wherever it does)."""
+    if not all(alts):
+        return [_NONE]  # one alternative needs nothing: neither does the whole
+    if len(alts) == 1:
+        return alts
+    if all(len(a) == 1 for a in alts):  # "X or Y or ...": one set, their union
+        return [frozenset({_minimal(frozenset().union(*(x for a in alts for x in a)))})]
+    alts = set(alts)
+    while True:
+        alts = _merged(alts)
+        kept: list[frozenset] = []
+        for b in sorted(alts, key=_alt_key):  # fewest sets first: an implier comes first
+            for a in kept:
+                if a <= b or (len(a) <= len(b) and _implies_all(b, a)):
+                    break
+            else:
+                kept.append(b)
+        if len(kept) == len(alts) or len(kept) == 1:
+            return kept
+        alts = set(kept)
+
+
+def _collapsed(alts: list) -> list:
+    """One alternative that each of `alts` implies: a single set, the union of each
+    alternative's rarest set (or no requirement, if one of them has none)."""
+    if not all(alts):
+        return [_NONE]
+    return [frozenset({_minimal(frozenset().union(*(min(a, key=_set_key) for a in alts)))})]
+
+
+def _both(a: list, b: list) -> list:
+    """The gate of "`a` and then `b`", of at most GATE_ALTERNATIVES alternatives: where
+    the product would have more, the side with more is collapsed (see `_collapsed`)."""
+    if len(a) == 1 and len(b) == 1:
+        return [_tidied(a[0] | b[0])]
+    if len(a) * len(b) > GATE_ALTERNATIVES:
+        if len(a) >= len(b):
+            a = _collapsed(a)
+        else:
+            b = _collapsed(b)
+        if len(a) * len(b) > GATE_ALTERNATIVES:
+            a, b = _collapsed(a), _collapsed(b)
+    return _simplified([_tidied(x | y) for x in a for y in b])
+
+
+def _opened(items) -> list:
+    """A sequence of parse-tree items as an equivalent one whose literals run on as far
+    as they can: groups opened, and a literal run next to an alternation moved into
+    each of its branches, so that "c(ame|ome)" (as the parser factors "came|come")
+    yields "came" or "come", not "ame" or "ome"."""
+    out: list = []
+    for op, av in items:
+        if op is sre_c.SUBPATTERN:
+            out += _opened(av[3].data)
+            continue
+        if op is sre_c.BRANCH:
+            run: list = []
+            while out and out[-1][0] is sre_c.LITERAL:
+                run.insert(0, out.pop())
+            out.append((op, (None, [run + _opened(b.data if isinstance(b, sre_parse.SubPattern) else b)
+                                    for b in av[1]])))
+        elif op is sre_c.LITERAL and out and out[-1][0] is sre_c.BRANCH:
+            out[-1] = (sre_c.BRANCH, (None, [b + [(op, av)] for b in out[-1][1][1]]))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _sequence_gate(items: list) -> list:
+    """The gate of a sequence of parse-tree items, opened (see `_opened`)."""
+    fixed: set[frozenset[str]] = set()  # the sets of the items with one alternative
+    choices: list[list] = []  # the gates of the others
+    i, n = 0, len(items)
+    while i < n:
+        op, av = items[i]
+        got = [_NONE]
         if op is sre_c.LITERAL:
             j = i
-            while j < len(tree) and tree[j][0] is sre_c.LITERAL:
+            while j < n and items[j][0] is sre_c.LITERAL:
                 j += 1
-            got, i = {"".join(chr(a).lower() for _, a in tree[i:j])}, j
+            run = "".join(chr(a) for _, a in items[i:j]).lower()
+            if len(run) >= 2:  # a one-letter string would filter nothing
+                got = [frozenset({frozenset({run})})]
+            i = j
         else:
-            if op is sre_c.SUBPATTERN:
-                got = lead(list(av[3]))
-            elif op is sre_c.BRANCH:  # `a|b` at the top (the parser factors out a shared `\b`)
-                got = lead([(op, av)])
+            if op is sre_c.BRANCH:  # (groups are opened above)
+                if all(b and all(x[0] is sre_c.LITERAL for x in b) for b in av[1]):
+                    # the usual "(son|daughter|child)": one set (the general way, faster)
+                    words = frozenset("".join(chr(x[1]) for x in b).lower() for b in av[1])
+                    if min(map(len, words)) >= 2:
+                        got = [frozenset({_minimal(words)})]
+                else:
+                    got = _simplified([a for branch in av[1] for a in _sequence_gate(branch)])
+                    if len(got) > GATE_ALTERNATIVES:
+                        got = _collapsed(got)
+            elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+                got = _sequence_gate(_opened(av[2].data))
+            # anything else (a class, an optional item, a look-around, an anchor) puts
+            # no literal in the match
             i += 1
-        if got and all(len(x) >= 2 for x in got):
-            sets.append(frozenset(got))
-    return tuple(sets)
+        if len(got) == 1:
+            fixed |= got[0]
+        else:
+            choices.append(got)
+    out = [_tidied(frozenset(fixed))]
+    for got in choices:
+        out = _both(out, got)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def gate_alternatives(pattern: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """The literals wherever `pattern` matches, read from its parse tree: alternatives,
+    each a tuple of sets of lower-case strings (rarest set first), such that the
+    lower-cased text of every match holds, for some alternative, a string of each of its
+    sets; `()` when nothing can be told. Lets the extractor skip, exactly, a pattern that
+    cannot match in this text or this sentence.
+
+    A literal run is one set; a sequence requires what each of its items requires; an
+    alternation, what one of its branches requires (nothing, if one branch requires
+    nothing); a group, or a repeat of at least once, what its contents require; anything
+    else (a class, an optional item, a look-around) nothing. So `\\b(happy|doing well)`
+    needs "happy", or both "doing" and "well", not just one of the three."""
+    try:
+        alts = _simplified(_sequence_gate(_opened(_parsed(spaced(pattern)))))
+        if not all(alts):
+            return ()
+        return tuple(tuple(sorted(a, key=_set_key)) for a in sorted(alts, key=_alt_key))
+    except (re.error, RecursionError):
+        return ()
+    finally:  # the memos serve one pattern: kept, they would only grow
+        _implies.cache_clear()
+        _set_key.cache_clear()
+        _alt_key.cache_clear()
 
 
 class RulebookError(ValueError):
@@ -387,17 +557,21 @@ class Indicator:
     context_exempt: frozenset[str] = frozenset()
     review: bool = False  # an advisor always checks a case where this is found
     below_years: float | None = None  # applies only to a child younger than this
+    # applies only to a child at least this old, or to a baby not yet born (a pregnancy told
+    # in a text about a young child is the mother's, not the child's)
+    from_years: float | None = None
     # applies only to a baby not yet born: the text is then about the mother ("she smokes
     # cannabis most days" is the mother's drug use in pregnancy, not a child's)
     unborn_only: bool = False
     # read at another level from an age ("five words" is serious delay at three, not at two)
     level_from_age: tuple[float, int] | None = None
     same_need_as: str | None = None  # counted as that indicator when needs are combined
-    # Per pattern: sets of literals; one of each set must be in the text for it to match.
-    gates: tuple[tuple[frozenset[str], ...], ...] = ()
+    # Per pattern, its gate (see `gate_alternatives`): alternatives, each a tuple of sets
+    # of literals; wherever the pattern matches, the text holds one literal of each set of
+    # at least one alternative. `()` for a pattern, or for the indicator: no gate.
+    gates: tuple[tuple[tuple[frozenset[str], ...], ...], ...] = ()
     # per pattern: the strings every match starts with, or None (see match_prefixes)
     prefixes: tuple[frozenset[str] | None, ...] = ()
-    bounded: tuple[bool, ...] = ()  # per pattern: every match starts at a word boundary
 
 
 @dataclass(eq=False)  # identity hash: a loaded rulebook keys its cached pipeline
@@ -419,7 +593,7 @@ class Rulebook:
     spelling: tuple[str, ...] = ()
     shorthand: tuple[tuple[str, str], ...] = ()  # (token, the words it stands for)
     alarm_pattern: re.Pattern | None = None  # every alarm word, as one pattern
-    alarm_gate: tuple[frozenset[str], ...] = ()  # one string of each set is in any match
+    alarm_gate: tuple[tuple[frozenset[str], ...], ...] = ()  # its gate, as an indicator's
     raw: dict = field(default_factory=dict, repr=False)
 
     # -- accessors used by the chat and the pages ----------------------------------
@@ -592,6 +766,12 @@ def check(path: str | Path) -> list[str]:
         if "below_years" in fields and (isinstance(by, bool) or not isinstance(by, (int, float))
                                         or not 1 <= by <= 25):
             add(fields["below_years"][1], f"indicator '{iid}': below_years must be an age from 1 to 25")
+        fy = ind.get("from_years")
+        if "from_years" in fields and (isinstance(fy, bool) or not isinstance(fy, (int, float))
+                                       or not 1 <= fy <= 25):
+            add(fields["from_years"][1], f"indicator '{iid}': from_years must be an age from 1 to 25")
+        elif "from_years" in fields and "below_years" in fields and isinstance(by, (int, float)) and fy >= by:
+            add(fields["from_years"][1], f"indicator '{iid}': from_years must be below below_years")
         if "same_need_as" in fields and ind.get("same_need_as") not in ids_all - {iid}:
             add(fields["same_need_as"][1], f"indicator '{iid}': same_need_as names unknown indicator "
                 f"'{ind.get('same_need_as')}'")
@@ -834,10 +1014,10 @@ def load(path: str | Path) -> Rulebook:
         analysis = cached["analysis"]
 
     def analysed(p: str) -> tuple:
-        """(gates, match prefixes, starts at a word boundary) for a pattern."""
+        """(gate, match prefixes) for a pattern."""
         got = analysis.get(p)
         if got is None:
-            got = analysis[p] = (required_literals(p), match_prefixes(p), starts_at_boundary(spaced(p)))
+            got = analysis[p] = (gate_alternatives(p), match_prefixes(p))
         return got
 
     data = yaml.load(raw.decode("utf-8"), Loader=_LOADER)
@@ -851,13 +1031,12 @@ def load(path: str | Path) -> Rulebook:
             route=i.get("route"), emergency=bool(i.get("emergency")),
             context_exempt=frozenset(i.get("context_exempt") or ()),
             review=bool(i.get("review")),
-            below_years=i.get("below_years"),
+            below_years=i.get("below_years"), from_years=i.get("from_years"),
             unborn_only=i.get("unborn_only") is True,
             level_from_age=(i["level_from_age"]["years"], i["level_from_age"]["level"])
             if i.get("level_from_age") else None,
             same_need_as=i.get("same_need_as"),
-            gates=tuple(r[0] for r in read), prefixes=tuple(r[1] for r in read),
-            bounded=tuple(r[2] for r in read))
+            gates=tuple(r[0] for r in read), prefixes=tuple(r[1] for r in read))
     alarms = _alarms(data) if data.get("alarm_words") else None
     rb = Rulebook(
         name=str(data["name"]), version=str(data["version"]),

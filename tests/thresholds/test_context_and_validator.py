@@ -292,7 +292,11 @@ def test_the_literal_prefilter_never_changes_what_is_found():
     texts = [v["text"] for f in sorted(here.glob("**/*.yml")) for v in yaml.safe_load(f.read_text())]
     assert len(texts) > 1000
     # long texts whose concern sits in neighbouring sentences, scanned as one run
-    texts += [" ".join(texts[i:i + 12]) for i in range(0, 240, 12)]
+    texts += [" ".join(texts[i:i + 12]) for i in range(0, 600, 12)]
+    # letters whose lower case is longer ("İ") or that the patterns read as another ("ı"
+    # as "i", "ſ" as "s"): the lower-cased text cannot stand for these texts
+    texts += ["İpek said her dad punched her and she has a bruise on her arm.",
+              "İİİİ she has bruising. He hıt her with a belt. Dad ſlapped him, bruiſes on his arm."]
     found = 0
     for t in texts + [t.upper() for t in texts[:300]]:
         fast = extract(t, rb)
@@ -378,10 +382,16 @@ def _all_texts():
     return out
 
 
+def _gate_holds(gate, text: str) -> bool:
+    """Whether `text` holds, for one alternative of `gate`, a string of each of its sets."""
+    low = text.lower()
+    return not gate or any(all(any(s in low for s in options) for options in alt) for alt in gate)
+
+
 def test_look_ahead_and_gates_keep_every_match():
     import re
 
-    from thresholds.rulebook import required_literals, spaced
+    from thresholds.rulebook import gate_alternatives, spaced
 
     rb = load_rulebook()
     texts = _all_texts()
@@ -389,23 +399,80 @@ def test_look_ahead_and_gates_keep_every_match():
     checked = 0
     for raw in rb.raw["indicators"]:
         ind = rb.indicators[raw["id"]]
-        for src, fast in zip(raw["patterns"], ind.patterns):
+        for src, fast, gate in zip(raw["patterns"], ind.patterns, ind.gates):
+            assert gate == gate_alternatives(src)
             plain = re.compile(spaced(src), re.IGNORECASE)
-            gates = required_literals(src)
             for t in texts:
                 want = [m.span() for m in plain.finditer(t)]
                 assert [m.span() for m in fast.finditer(t)] == want, (ind.id, src, t)
-                if want:
+                for a, b in want:  # the gate holds on the matched text itself
                     checked += 1
-                    low = t.lower()
-                    assert all(any(g in low for g in options) for options in gates), (ind.id, src)
+                    assert _gate_holds(gate, t[a:b]), (ind.id, src, t[a:b])
     assert checked > 100
 
 
-def test_a_shared_word_boundary_does_not_hide_a_top_level_choice_from_the_gate():
-    from thresholds.rulebook import required_literals
+def test_a_gate_is_an_alternative_per_branch_of_a_choice():
+    from thresholds.rulebook import gate_alternatives
 
-    assert required_literals(r"\bnon accidental injur\w*|\bNAI\b") == (frozenset({"accidental", "nai"}),)
+    # a shared word boundary factored out by the parser does not hide the choice
+    assert gate_alternatives(r"\bnon accidental injur\w*|\bNAI\b") == (
+        (frozenset({"nai"}),), (frozenset({"accidental"}), frozenset({"injur"}), frozenset({"non"})))
+    # a common word in one branch does not make the rarer branches' words optional:
+    # "doing" needs "well" beside it, and "no" needs "marks" or "bruises"
+    gate = gate_alternatives(r"\b(happy|settled|doing well)\b|\bno (marks|bruises)\b")
+    assert gate == ((frozenset({"happy", "settled"}),),
+                    (frozenset({"bruises", "marks"}), frozenset({"no"})),
+                    (frozenset({"doing"}), frozenset({"well"})))
+    assert not _gate_holds(gate, "She is doing her homework, there is no rush.")
+    assert _gate_holds(gate, "She is doing well.") and _gate_holds(gate, "No marks seen.")
+    # a branch that needs nothing leaves the whole choice needing nothing
+    assert gate_alternatives(r"\b(hit|\d+ times)\b|\w+s\b") == ()
+    # a shared start the parser factors out ("c(?:ame|ome)") is put back on each branch
+    assert gate_alternatives(r"\b(came|come|coming) home") == (
+        (frozenset({"home"}), frozenset({"came", "come", "coming"})),)
+    assert gate_alternatives(r"\b(him|her)sel(f|ves)\b") == ((frozenset({"himsel", "hersel"}),),)
+    # alternatives that differ in one set are one: (A and X) or (A and Y) = A and (X or Y)
+    assert gate_alternatives(r"\bon (his|her) own|\bon (his|her) bike") == (
+        (frozenset({"bike", "own"}), frozenset({"on"}), frozenset({"his", "her"})),)
+    # an alternative that implies another is dropped; a string inside another serves both
+    assert gate_alternatives(r"\bbruis\w*|\bbruised arm") == ((frozenset({"bruis"}),),)
+
+
+def test_a_gate_too_big_to_spell_out_is_collapsed_and_still_holds_on_every_match():
+    import itertools
+    import re
+
+    from thresholds.rulebook import GATE_ALTERNATIVES, gate_alternatives, spaced
+
+    groups = [(f"red{i}", f"blue{i} big") for i in range(7)]  # 2**7 ways to match
+    pattern = " ".join(f"({a}|{b})" for a, b in groups)
+    gate = gate_alternatives(pattern)
+    assert 1 < len(gate) <= GATE_ALTERNATIVES < 2 ** len(groups)
+    rx = re.compile(spaced(pattern), re.IGNORECASE)
+    for choice in itertools.product(*groups):
+        text = " ".join(choice)
+        assert rx.fullmatch(text) and _gate_holds(gate, text), text
+    assert not _gate_holds(gate, " ".join(a for a, _b in groups[:-1]))  # it still filters
+
+
+def test_a_lower_cased_text_stands_for_the_text_where_the_extractor_reads_it_so():
+    """The gates are looked for in the lower-cased text; a letter that the patterns
+    match as a gate's letter must lower-case to it, or be one the extractor reads
+    the text unfiltered for (see `_lower_stands_for`)."""
+    import re
+    import sys
+
+    from thresholds.extract import CASE_UNLIKE_LOWER
+
+    rb = load_rulebook()
+    letters = {c for ind in rb.indicators.values() for gate in ind.gates for alt in gate
+               for options in alt for lit in options for c in lit}
+    letters |= {c for alt in rb.alarm_gate for options in alt for lit in options for c in lit}
+    assert len(letters) > 26
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    for c in letters:
+        for y in set(re.findall(re.escape(c), everything, re.IGNORECASE)):
+            assert y.lower() == c or len(y.lower()) != 1 or CASE_UNLIKE_LOWER.fullmatch(y), (c, y)
 
 
 def test_validator_checks_the_ordinary_injury_rule(tmp_path):
@@ -1665,7 +1732,6 @@ def test_phrasings_from_sets_117_to_122():
     assert "risky_online_behaviour" in ids("Mum found out Ivy has a secret Insta.")
 
 
-
 def test_phrasings_from_sets_123_to_128():
     a = lambda text, **kw: assess({"text": text, **kw})
     # a parent telling of a childhood in and out of care, or told "in a review"
@@ -1766,3 +1832,20 @@ def test_phrasings_from_sets_129_to_134():
     assert "parental_conflict" in ids("They've rowed in front of her a couple of times.")
     assert "parental_conflict" in ids("Handovers at the school gate have turned into loud arguments.")
     assert "missed_health_care" in ids("In the muddle nobody took her for her MMR or her one-year review.")
+
+
+def test_validator_checks_from_years(tmp_path):
+    problems, line_of = broken_default(tmp_path, ("    from_years: 10  #", "    from_years: ten  #"))
+    line = line_of("from_years: ten")
+    assert any(f":{line}:" in p and "from_years must be an age" in p for p in problems), problems
+
+
+def test_an_indicator_of_an_older_child_in_a_text_about_a_baby_is_the_mothers():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    text = ("Mum moved here when she was 7 months pregnant and the baby is now 5 weeks old. She goes days without "
+            "speaking to another adult.")
+    r = a(text, child_age_years=0.1)
+    assert "teenage_pregnancy" not in {i["id"] for i in r["indicators"]} and r["level"] == 2
+    # the same words about a 14-year-old, or a baby not yet born, still count
+    assert "teenage_pregnancy" in {i["id"] for i in a("She is 14 and 20 weeks pregnant.", child_age_years=14)["indicators"]}
+    assert a("She is 14 and 20 weeks pregnant.", unborn=True)["level"] >= 3

@@ -39,7 +39,7 @@ def forget_compiled(monkeypatch):
 
 
 def summary(rb: R.Rulebook) -> dict:
-    return {i.id: (i.patterns, i.gates, i.prefixes, i.bounded) for i in rb.indicators.values()}
+    return {i.id: (i.patterns, i.gates, i.prefixes) for i in rb.indicators.values()}
 
 
 def test_code_kept_is_the_code_re_compile_makes():
