@@ -322,14 +322,28 @@ or the main vignette suite. First measurements, before any fix they prompted:
   level-3 cases were read as level 4: 'when she was 7 months pregnant' read as a teenage
   pregnancy, a mother telling of her partner pushing her read as a child's disclosure, and
   'nobody's been hurt' read as a disclosure.
+- fresh/heldback135-140.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: a busy secondary school; health callers; police, probation, youth justice and
+  housing; early years and primary with children's own words; voluntary and faith groups;
+  and rushed text-speak; measured once at commit c7907b2, after the fixes from sets
+  129-134 and the new matcher): 82.5%, 90%, 80%, 77.5%, 82.5% and 95% agreement (84.6% over
+  the 240 cases). Sets 136 and 140 met the whole target on their first reading. Level-4
+  cases read lower: 1 (a 12-year-old 'doing it' most weekends with a Year 11 boyfriend,
+  told at the end of an attendance message; NOT flagged), 0, 2 (a 13-year-old friend made by
+  older boys to take packages to the coast, NOT flagged; a clip round the ear that cut a
+  9-year-old, flagged), 1 (a 7-year-old's 'if I look away he hits me with his belt', read
+  as a supposition, flagged; its Prevent route missed too), 0, 0. Five level-1 or level-2
+  cases were read as level 4, four of them parents telling of their own childhood abuse
+  in words the rules had not met ('as a lad', 'when she was about 10', 'got a bit teary
+  and told me') and one a father's own medication.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (134 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126 and 129 also read no level-4
-case lower and named every route: seventeen sets in 134 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 70-100% on first reading (140 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136 and 140 also read no
+level-4 case lower and named every route: nineteen sets in 140 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
