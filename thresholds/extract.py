@@ -55,6 +55,12 @@ PSEUDO_HYPOTHETICAL = re.compile(
     r"found out|tell|told|said|says) (\w+ )?(if|whether)\b|"
     # "the main thing I suppose - he's still in the same clothes": a hedge, not a supposition
     r"\bi (suppose|guess)\b", re.IGNORECASE)
+# "if I look away he hits me with his belt": a child's "if I ..." before what someone does,
+# told in the present, is what happens each time, not a supposition
+HABITUAL_IF_BEFORE = re.compile(r"\b(if|when|whenever) (I|we|me and \w+) [^.?!,;]{0,30}?,?\s*$", re.IGNORECASE)
+HABITUAL_AFTER = re.compile(
+    r"(he|she|they|dad|daddy|mum|mummy|mam|mammy|step-?dad|step-?mum|[A-Z][a-z]+) (always |just |usually |sometimes )?"
+    r"(hits|smacks|beats|belts|whips|kicks|punches|slaps|hurts|locks|grabs|pinches|burns|touches|chokes|strangles)\b")
 # Inside a match only a clear conditional counts ("said if he ever hit her"), not any "if".
 HYPOTHETICAL_INSIDE = re.compile(r"\b(if|what if|supposing)\s+\w+\s+(ever|were to|was to|would)\b",
                                  re.IGNORECASE)
@@ -131,7 +137,7 @@ def _years_before(this_year: int, since: int = 1990) -> str:
 
 _PAST_YEARS = _years_before(date.today().year)
 HISTORICAL = re.compile(
-    r"\b(years ago|in the past|previously|historic(al|ally)?|used to|a long time ago|at first|initially|"
+    r"\b(years ago|years back|long ago|in the past|previously|historic(al|ally)?|used to|a long time ago|at first|initially|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
@@ -171,7 +177,8 @@ OTHER_PERSON_AFTER = re.compile(
 # the mention, not another person ("Mum told me Ella said ..." is Ella's disclosure).
 _TELLING = r"(told|tells|said|says|disclosed|shared|explained|mentioned|talked about)( to)?( me| us)?"
 PARENT_TELLING = re.compile(
-    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?((has |had )?{_TELLING}"
+    rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
+    rf"(,? \d{{2}},?)?(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?)?\s*((has |had )?{_TELLING}"
     r"( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?( that)?( (she|he)( was| had been| has been| were)?)?)?"
     r"\s*$", re.IGNORECASE)
 # "Ms Hadley told me she was in care as a child and was [sexually abused]", "Mum of one of my
@@ -179,19 +186,20 @@ PARENT_TELLING = re.compile(
 # she was little": a parent who tells, in the same clause, of her own childhood. Only an
 # apposition ("of ...", the child's name and age) may stand between the parent and the
 # telling, so "Mum told me Ella said she was ..." stays Ella's disclosure.
-_CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|"
-                  r"a girl|a boy|a teenager|small|\d+)|in (her|his) (own )?childhood|growing up|"
+_CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was "
+                  r"(little|young|younger|a child|a kid|a lad|a lass|a girl|a boy|a teenager|small|((about|around|only|just|aged) )?\d+)|in (her|his) (own )?childhood|growing up|"
                   r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
-    rf"\b(mum|mom|mother|dad|father|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
-    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*"
-    rf"(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?))?"
-    rf"( that)? (she|he) (was|had been|has been|grew up|got)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
+    rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
+    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{2}},?\s*)?"
+    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?))?"
+    rf"( that)? ((she|he) (was|had been|has been|grew up|got)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
     r"( that)? (she|he) (was|had been|grew up) "
     r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
-    r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b", re.IGNORECASE)
+    r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b|"
+    r"\b(told|tells|said|says)( me| us)? (that )?(she|he) grew up in (foster )?care\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
 # "she grew up in foster care because of her own mother's drinking": a grandparent
 OWN_PARENT_BEFORE = re.compile(r"\b(her|his) own\s+$|\b(mum|mom|dad|mother|father)'?s\s+$", re.IGNORECASE)
@@ -200,7 +208,11 @@ OWN_PARENT_INSIDE = re.compile(r"(mother|mum|mom|father|dad|parents?)\b", re.IGN
 OWN_MEDICATION = re.compile(
     r"\b(he('s| has| had)?\s+(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?his|"
     r"she('s| has| had)?\s+(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?her)\s+(own\s+)?"
-    r"(medication|meds|medicine|tablets|antidepressants|lithium|treatment|injections?|insulin)\b", re.IGNORECASE)
+    r"(medication|meds|medicine|tablets|antidepressants|lithium|treatment|injections?|insulin)\b|"
+    # "dad has schizophrenia, stopped his meds": the parent's illness, then his own medication
+    r"\b(schiz\w*|bipolar|psychosis|psychotic|depression|depressed|paranoi\w*|mental health|mental illness)\b[^.?!]{0,30}"
+    r"\b(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?(his|her)\s+(own\s+)?"
+    r"(medication|meds|medicine|tablets|antipsychotics?|antidepressants|lithium|treatment|injections?)\b", re.IGNORECASE)
 # "what if Maya, or any child, told us she was being hurt": a supposition, even across commas
 WHAT_IF_BEFORE = re.compile(
     r"\bwhat if\b[^.?!;]{0,40}$|"
@@ -224,11 +236,12 @@ MOTHER_TELLS_OF_HERSELF = re.compile(
 ADULT_OWN = re.compile(
     r"\b((mrs|ms|miss|mr|mum|mother|dad|father|woman|lady|[A-Z][a-z]+)( [A-Z][\w'-]+)?,? \(?(1[89]|[2-9]\d)\)?,?|"
     r"an? (1[89]|[2-9]\d)[- ]?(year[- ]old|yo|y/o) (mum|mother|woman|lady|dad|father|man))"
-    rf"( [\w'-]+){{0,3}}? {_TELLING}( that)? (she|he) (had|has had|was|has been|had been|underwent|went through)\b",
+    rf"( [\w'-]+){{0,3}}? {_TELLING}( (in|at|during|on) [\w' ]{{1,25}}?)?( that)? (she|he) (had|has had|was|has been|had been|"
+    r"underwent|went through)\b",
     re.IGNORECASE)
 CHILDHOOD = re.compile(
-    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid)|when (she|he) was (little|young|a child|a girl|a boy|a teenager|"
-    r"growing up|small|\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
+    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was (little|young|younger|a child|"
+    r"a kid|a lad|a lass|a girl|a boy|a teenager|growing up|small|((about|around|only|just|aged) )?\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
 # found its object or its verb ends at the comma.
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"
@@ -392,7 +405,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if check_inside and NEGATION.search(inside) and NEGATION.search(
             PSEUDO_NEGATION.sub(" ", BRACKETED.sub(" ", inside))):
         return "negated"
-    if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))) or (
+    if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))
+            and not (HABITUAL_IF_BEFORE.search(scope) and HABITUAL_AFTER.match(inside))) or (
             check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before):
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):

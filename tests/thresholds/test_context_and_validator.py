@@ -1849,3 +1849,36 @@ def test_an_indicator_of_an_older_child_in_a_text_about_a_baby_is_the_mothers():
     # the same words about a 14-year-old, or a baby not yet born, still count
     assert "teenage_pregnancy" in {i["id"] for i in a("She is 14 and 20 weeks pregnant.", child_age_years=14)["indicators"]}
     assert a("She is 14 and 20 weeks pregnant.", unborn=True)["level"] >= 3
+
+
+def test_phrasings_from_sets_135_to_140():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # parents telling of their own childhood, in words met for the first time
+    assert a("My client, 34, told me in supervision that he was abused by his stepfather as a lad. Stepfather "
+             "died years back. Their daughter is doing well at school.", child_age_years=7)["level"] == 1
+    assert a("At the 3-month visit mum told me for the first time that her stepfather sexually abused her when she "
+             "was about 10. The baby is gaining weight.", child_age_years=0.25)["level"] < 4
+    assert a("At drop-off today mum got upset and told me she grew up in care and was sexually abused by a foster "
+             "carer when she was little. Her daughter is meeting all her milestones.", child_age_years=2)["level"] == 1
+    assert a("HV visit today, mum got a bit teary and told me she was abused by her uncle when she was a kid. Her "
+             "little boy is hitting all his milestones, house lovely.", child_age_years=5)["level"] == 1
+    # ...while a child telling of abuse when younger is still the child's
+    assert a("Amy told me she was abused by her uncle when she was little.", child_age_years=9)["level"] == 4
+    # a parent's illness and then his own medication
+    assert "refusing_medical_treatment" not in ids("Client (dad) has schizophrenia, stopped his meds a few weeks ago.")
+    assert "refusing_medical_treatment" in ids("Mum has stopped giving him his insulin.")
+    # a mother's own FGM as a child is not a risk told about the daughter
+    assert "fgm_risk" not in ids("At booking mum told us she had FGM herself as a child back home.")
+    assert "fgm_risk" in ids("Mum says they are taking her back home this summer for FGM.")
+    # a child's habitual 'if I ..., he hits me' is not a supposition; a caller's 'if he hits her' is
+    r = a("Yusuf told me 'Daddy makes me watch the videos with the men with the guns who say people like our "
+          "neighbours should all die, and if I look away he hits me with his belt.'", child_age_years=7)
+    assert r["level"] == 4 and "prevent" in r["special_routes"]
+    assert a("If he hits her with a belt again we will refer.", child_age_years=7)["level"] < 4
+    # sexual activity told as 'doing it', packages carried for older boys, a clip round the ear
+    assert a("She stays over at her boyfriend's, he's in Year 11, and they've been 'doing it' most weekends.",
+             child_age_years=12)["level"] == 4
+    assert a("His mate is being made by older boys to take packages to a town on the coast on the train.",
+             child_age_years=13)["level"] == 4
+    assert a("Dad lost his temper and gave the 9 yr old a clip round the ear, small cut behind the ear.",
+             child_age_years=9)["level"] == 4
