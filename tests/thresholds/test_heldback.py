@@ -336,14 +336,31 @@ or the main vignette suite. First measurements, before any fix they prompted:
   cases were read as level 4, four of them parents telling of their own childhood abuse
   in words the rules had not met ('as a lad', 'when she was about 10', 'got a bit teary
   and told me') and one a father's own medication.
+- fresh/heldback141-146.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: family support and contact centre workers; callers asking about process; staff
+  and volunteers in positions of trust; migrant, refugee and traveller families; neglect in
+  all its forms; and older teenagers' online harms; measured once at commit f0dde59, after
+  the fixes from sets 135-140): 87.5%, 92.5%, 87.5%, 90%, 82.5% and 82.5% agreement (87.1%
+  over the 240 cases), and none met the whole target. Level-4 cases read lower: 2 (a
+  childminder who 'smacks me with the wooden spoon', with a red line on her thigh, NOT
+  flagged; adults smoking heroin in the front room with a baby crawling between them,
+  flagged), 1 ('does things under the covers', flagged), 0, 1 (a girl from abroad cleaning
+  and minding a non-relative's toddler all day, off any school roll; NOT flagged), 4 (a
+  childminder who 'shuts me in the dark bathroom', NOT flagged; a home full of people using
+  heroin and crack; failure to thrive told through centiles; a 5-year-old next door 'always
+  on her own at night'; these three flagged), 3 (sextortion; parcels carried to clear a
+  gaming debt; a suicide plan with a note, a belt and a date, misspelt; all flagged). Routes
+  missed 0, 0, 1, 2, 1, 0: the LADO for a swimming coach locked in a changing room with a
+  girl, for a Quran class teacher who hits with a stick and for a childminder, and private
+  fostering for the girl from abroad.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (140 sets). Of those at 90% or more,
+Fresh sets have so far agreed 70-100% on first reading (146 sets). Of those at 90% or more,
 only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136 and 140 also read no
-level-4 case lower and named every route: nineteen sets in 140 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+level-4 case lower and named every route: nineteen sets in 146 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
