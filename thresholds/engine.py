@@ -49,7 +49,9 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(living|lived|staying|stayed|been)\b[^.?!]{0,20}\b(\d+|two|three|four|five|six|several|"
     r"many) (months|years)\b|\b([4-9]|\d\d|four|five|six|seven|eight|several|many) weeks ago\b|"
     # "since the start of last month", "since last term"
-    r"\b(since|from) (the )?((start|beginning|middle|end) of )?last (month|term|half[- ]term)\b",
+    r"\b(since|from) (the )?((start|beginning|middle|end) of )?last (month|term|half[- ]term)\b|"
+    # "came from abroad last year with a woman she calls 'auntie'"
+    r"\b(came|arrived|moved)\b[^.?!]{0,40}\blast (year|spring|summer|autumn|winter)\b",
     re.IGNORECASE)
 # "had FGM as a 5 year old", "abused when she was 12": an age given just after a mention.
 # An age above the child's own (or any age, for an unborn baby) is someone else's past.

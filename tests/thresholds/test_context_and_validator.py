@@ -1882,3 +1882,41 @@ def test_phrasings_from_sets_135_to_140():
              child_age_years=13)["level"] == 4
     assert a("Dad lost his temper and gave the 9 yr old a clip round the ear, small cut behind the ear.",
              child_age_years=9)["level"] == 4
+
+
+def test_phrasings_from_sets_141_to_146():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # hitting with an implement, told by the child; shutting a child in a dark room
+    assert a("She told her dad her childminder 'smacks me with the wooden spoon when I have an accident'.",
+             child_age_years=6)["level"] == 4
+    r = a("Evie goes to a registered childminder in the afternoons. Today she told me 'Auntie Jo shuts me in the "
+          "dark bathroom if I wet myself'.", child_age_years=4)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    # a home used for drugs, told through what was seen
+    assert a("There were three or four adults in the front room smoking heroin off foil, with needles on the "
+             "windowsill.", child_age_years=0.9)["level"] == 4
+    assert a("The house is full of people coming and going to use heroin and crack.", child_age_years=15)["level"] == 4
+    # sexual abuse told indirectly
+    assert a("Isla told me her uncle 'does things under the covers' when he stays over.", child_age_years=11)["level"] == 4
+    # domestic servitude and private fostering for a girl from abroad
+    r = a("She came from abroad last year with a woman she calls 'auntie', who isn't actually related to her. "
+          "Neighbours see her cleaning and looking after the woman's toddler all day.", child_age_years=11)
+    assert r["level"] == 4 and "private_fostering" in r["special_routes"]
+    # failure to thrive, a young child alone at night, sextortion, a debt cleared with parcels
+    assert a("He has dropped from the 50th centile to below the 0.4th over nine months. When he was admitted he "
+             "gained weight quickly, then lost it again within a fortnight of going home.",
+             child_age_years=1.5)["level"] == 4
+    assert a("The little girl next door is 'always on her own at night' and comes round asking for food because "
+             "there's none at hers.", child_age_years=5)["level"] == 4
+    assert a("He sent pictures of himself to someone; now they're demanding £500 or they'll send them to "
+             "everyone.", child_age_years=15)["level"] == 4
+    assert a("He owes a guy £200 and could clear it by dropping off a few parcels in another town.",
+             child_age_years=15)["level"] == 4
+    # a suicide plan, misspelt
+    assert a("shes writen a note and is planing to hang herself this weekend", child_age_years=14)["level"] == 4
+    # the LADO for a class teacher outside school; not for the caller introducing herself
+    r = a("He said the teacher at the evening Quran class hits the children with a stick.", child_age_years=10)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    r = a("I'm the leader at an after-school club. He told me his stepdad holds him down and puts his hand over "
+          "his mouth.", child_age_years=8)
+    assert r["level"] == 4 and "lado" not in r["special_routes"]
