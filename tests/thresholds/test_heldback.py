@@ -353,14 +353,29 @@ or the main vignette suite. First measurements, before any fix they prompted:
   missed 0, 0, 1, 2, 1, 0: the LADO for a swimming coach locked in a changing room with a
   girl, for a Quran class teacher who hits with a stick and for a childminder, and private
   fostering for the girl from abroad.
+- fresh/heldback147-152.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary week's mix; children's own words and teenagers' slang; parents'
+  difficulties told from the parent's side; people who see a single moment (a bus driver,
+  a receptionist, a swimming teacher); babies not yet born and newborns; and long messages
+  mixing reassurance with one or two worrying facts; measured once at commit 64fc9b1, after
+  the fixes from sets 141-146): 77.5%, 87.5%, 75%, 67.5%, 87.5% and 90% agreement (80.8% over
+  the 240 cases). Set 152 met the whole target on its first reading. Level-4 cases read
+  lower: 2 (FGM told as women who 'cut' her down there on a trip abroad; a gymnastics coach's
+  hand inside a girl's leotard; both flagged), 2 ('OT in Margate, running a line' and owing
+  his elder, NOT flagged; 'Daddy whacked my bum with the belt buckle', flagged), 1 (an
+  8-year-old 'cut like the other girls' abroad, flagged), 0, 0, 0. Routes missed 2, 1, 1,
+  1, 2, 0: police FGM twice, the LADO for the coach and for a healthcare assistant seen
+  squeezing a baby's arm, private fostering with 'Aunty Grace from church', and Prevent for
+  a boy saying a religious group 'deserve to be wiped out' and for a 16-year-old groomed to
+  join a group fighting abroad.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 70-100% on first reading (146 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136 and 140 also read no
-level-4 case lower and named every route: nineteen sets in 146 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 67.5-100% on first reading (152 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140 and 152 also read
+no level-4 case lower and named every route: twenty sets in 152 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
