@@ -187,13 +187,14 @@ PARENT_TELLING = re.compile(
 # apposition ("of ...", the child's name and age) may stand between the parent and the
 # telling, so "Mum told me Ella said she was ..." stays Ella's disclosure.
 _CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was "
-                  r"(little|young|younger|a child|a kid|a lad|a lass|a girl|a boy|a teenager|small|((about|around|only|just|aged) )?\d+)|in (her|his) (own )?childhood|growing up|"
+                  r"(little|young|younger|a child|a kid|a lad|a lass|a girl|a boy|a teenager|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|"
+                  r"(her|his) (own )?childhood|in (her|his) (own )?childhood|growing up|"
                   r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
     rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{2}},?\s*)?"
-    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?))?"
-    rf"( that)? ((she|he) (was|had been|has been|grew up|got)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
+    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?)|,[\w' ]{{1,25}}?,)?"
+    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
     r"( that)? (she|he) (was|had been|grew up) "
@@ -203,6 +204,8 @@ PARENT_OWN_CHILDHOOD = re.compile(
 CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
 # "she grew up in foster care because of her own mother's drinking": a grandparent
 OWN_PARENT_BEFORE = re.compile(r"\b(her|his) own\s+$|\b(mum|mom|dad|mother|father)'?s\s+$", re.IGNORECASE)
+OWN_PARENT_AGENT = re.compile(r"\b(his|her) own (father|mother|dad|mum|mam|parents|stepfather|stepdad|stepmother|"
+                              r"stepmum)\b", re.IGNORECASE)
 OWN_PARENT_INSIDE = re.compile(r"(mother|mum|mom|father|dad|parents?)\b", re.IGNORECASE)
 # "mum thinks he's stopped his medication": a parent's own medication, not the child's
 OWN_MEDICATION = re.compile(
@@ -241,7 +244,7 @@ ADULT_OWN = re.compile(
     re.IGNORECASE)
 CHILDHOOD = re.compile(
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was (little|young|younger|a child|"
-    r"a kid|a lad|a lass|a girl|a boy|a teenager|growing up|small|((about|around|only|just|aged) )?\d+)|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
+    r"a kid|a lad|a lass|a girl|a boy|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
 # found its object or its verb ends at the comma.
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"
@@ -438,6 +441,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
             rel - own.end() <= 60 and not CLAUSE_BREAK.search(sentence, own.end(), rel))):
         return "other_person"
     if OWN_PARENT_BEFORE.search(scope) and OWN_PARENT_INSIDE.match(inside):
+        return "other_person"
+    if check_inside and OWN_PARENT_AGENT.search(inside) and (CHILDHOOD.search(inside) or CHILDHOOD.search(tail[:40])):
         return "other_person"
     if OWN_MEDICATION.search(inside):
         return "other_person"

@@ -1920,3 +1920,44 @@ def test_phrasings_from_sets_141_to_146():
     r = a("I'm the leader at an after-school club. He told me his stepdad holds him down and puts his hand over "
           "his mouth.", child_age_years=8)
     assert r["level"] == 4 and "lado" not in r["special_routes"]
+
+
+def test_phrasings_from_sets_147_to_152():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # FGM told as women who 'cut' her, or 'cut like the other girls'
+    r = a("She told me that on the family trip abroad some women 'cut' her down there while her aunties held her.",
+          child_age_years=12)
+    assert r["level"] == 4 and "police_fgm" in r["special_routes"]
+    r = a("Mum said her 8-year-old was 'cut like the other girls' while they were there.", child_age_years=8)
+    assert r["level"] == 4 and "police_fgm" in r["special_routes"]
+    # a coach's hand inside a leotard, and the LADO for the coach of an after-school club
+    r = a("She told her teacher that the coach at the after-school gymnastics club puts his hand inside her "
+          "leotard.", child_age_years=10)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    # county lines in the young person's own words
+    assert a("He told me 'I was OT in Margate, running a line, and my elder says I owe him for the pack that got "
+             "robbed'.", child_age_years=15)["level"] == 4
+    assert "criminal_exploitation" not in ids("He ran the line at the football match on Saturday.")
+    # a belt buckle on a child's bottom
+    assert a("She said 'Daddy whacked my bum with the belt buckle and it's all purple'.", child_age_years=7)["level"] == 4
+    # Prevent for a group that 'deserve to be wiped out' and a girl groomed to join a group abroad
+    assert "prevent" in a("He told younger kids a certain religious group 'deserve to be wiped out' and that he's "
+                          "going to join 'the movement'.", child_age_years=14)["special_routes"]
+    assert "prevent" in a("He told her to come and join his group fighting over there. Her phone is full of videos "
+                          "celebrating attacks.", child_age_years=16)["special_routes"]
+    # the LADO for healthcare assistants seen squeezing a baby; private fostering with 'not my real aunty'
+    r = a("A parent saw one of our healthcare assistants squeezing a baby's upper arm hard. This morning he has "
+          "three small fingertip bruises on that arm.", child_age_years=0.05)
+    assert r["level"] == 4 and "lado" in r["special_routes"]
+    r = a("She's been living with 'Aunty Grace' for about three months; she says 'she's not my real aunty, she's "
+          "from church'.", child_age_years=12)
+    assert "private_fostering" in r["special_routes"]
+    # parents telling of their own childhood: 'her own childhood', 'his own father ... as a kid', 'quite openly'
+    assert a("Mum told me she spent most of her own childhood in foster care after her stepfather beat her. Baby "
+             "is crawling, all jabs done.", child_age_years=0.75)["level"] == 1
+    assert a("Dad told me he was terrified of dentists himself because his own father used to beat him as a kid.",
+             child_age_years=6)["level"] < 4
+    assert a("Mum told me, quite openly, that she was sexually abused by an uncle when she was about ten. He is "
+             "tracking along the 50th centile.", child_age_years=0.6)["level"] == 1
+    # ...while a child's 'when she was about ten' stays the child's
+    assert a("Amy told me her dad hit her when she was about ten and he still does.", child_age_years=11)["level"] == 4
