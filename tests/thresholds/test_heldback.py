@@ -368,14 +368,25 @@ or the main vignette suite. First measurements, before any fix they prompted:
   squeezing a baby's arm, private fostering with 'Aunty Grace from church', and Prevent for
   a boy saying a religious group 'deserve to be wiped out' and for a 16-year-old groomed to
   join a group fighting abroad.
+- fresh/heldback153-158.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: ambulance and emergency department clinicians; voluntary and faith groups;
+  housing and environmental health officers; children's own words relayed verbatim;
+  probation and adult services whose client is a parent; sports coaches, tutors and
+  childminders; measured once at commit b3442a4, rules alone): 82.5%, 62.5%, 77.5%, 72.5%,
+  82.5% and 90% agreement (77.5% over the 240 cases), the lowest round yet. Level-4 cases
+  read lower: 1 (fabricated illness told as insulin high with a low C-peptide, flagged), 1
+  (needles and burnt foil by a boy's toys, misspelt, flagged), 0, 1 (two 12-year-olds who
+  'did it', flagged), 0, 0. Routes missed 0, 0, 0, 1 (Prevent for 'our country's being
+  replaced'), 0, 0. These sets were also the first prospective test of the second reader
+  (see docs/thresholds.md).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 67.5-100% on first reading (152 sets). Of those at 90% or more,
+Fresh sets have so far agreed 62.5-100% on first reading (158 sets). Of those at 90% or more,
 only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140 and 152 also read
-no level-4 case lower and named every route: twenty sets in 152 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+no level-4 case lower and named every route: twenty sets in 158 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
