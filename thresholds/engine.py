@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .extract import Mention, english_ratio, read_and_extract, unplaced_alarms
+from .reader import second_reader
 from .rulebook import Rulebook, compile_pattern, load_rulebook
 
 MAX_TEXT_CHARS = 100_000
@@ -368,6 +369,46 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
             routes.append(rule["route"])
             if rule.get("text"):
                 rationale.append(rule["text"])
+
+    # The second reader (thresholds/reader.py): it can raise the level and name a route,
+    # never lower a level the rules gave; where the rules recognised nothing, its reading
+    # replaces the default level. Whatever it changes goes to an advisor.
+    share, nwords = english_ratio(text)
+    reader = second_reader(rb)
+    # it reads whole descriptions like those it learnt from: a line or two is too little
+    reading = reader.read(text) if reader is not None and nwords >= reader.settings["min_words"] and not (
+        share < 0.12) else None
+    if reading is not None:
+        unrecognised = not found and not emergency and reader.settings["read_unrecognised"]
+        new = reading.level_from(1 if unrecognised else level)
+        if not emergency and new != level and (new > level or unrecognised):
+            words = ", ".join(f"\u201c{w}\u201d" for w in reading.words_for(new, level))
+            head = ("The rules recognised no need here; the second reader" if unrecognised else
+                    f"The rules found level {level}; the second reader")
+            rationale.append(
+                f"{head}, trained on {reader.n_cases:,} reference consultations and the levels advisors gave "
+                f"them, reads this description as level {new} (chance of level {max(new, 2)} or above: "
+                f"{reading.at_least(max(new, 2)):.0%})" + (f"; the words that weighed most: {words}" if words else "") + ".")
+            review_reasons.append(f"The level is the second reader's ({new}): an advisor should confirm it.")
+            level = new
+            recommendation = rb.recommendation_for(level)
+        # a route the rules weighed and declined (a stay under 28 days, an adult) stays declined
+        weighed = {rb.indicators[f["id"]].route for f in found if f["id"] in rb.indicators}
+        for r, chance in reading.routes.items():
+            if r in routes or r in weighed or chance < reader.settings["route_at"] or (
+                    r == "police_fgm" and age is not None and age >= 18) or (
+                    r == "private_fostering" and age is not None and age >= 16):
+                continue
+            if r == "private_fostering" and (not PRIVATE_FOSTERING_DURATION.search(read) or FEW_WEEKS.search(read)):
+                review_reasons.append("Possible private fostering: check whether the child has "
+                                      "lived there for 28 days or more.")
+                continue
+            routes.append(r)
+            words = ", ".join(f"\u201c{w}\u201d" for w in reading.words_for_route(r))
+            review_reasons.append(
+                f"The second reader names a route the rules did not ({rb.special_routes[r]['title']}; "
+                f"chance {chance:.0%}" + (f"; the words that weighed most: {words}" if words else "")
+                + "): an advisor should confirm it applies.")
     for r in routes:
         rationale.append(f"{rb.special_routes[r]['title']}.")
 
@@ -382,7 +423,6 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
             words = ", ".join(f"\u201c{w}\u201d" for w in missed[:4])
             review_reasons.append(f"The text mentions {words}, which the rules did not place; "
                                   "an advisor should read it in case this is more serious.")
-    share, nwords = english_ratio(text)
     substantive = [f for f in found if f["level"] >= 2]
     if nwords >= 4 and share < 0.12:
         review_reasons.append("The text does not look like English; an advisor should read it.")

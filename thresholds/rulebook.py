@@ -954,6 +954,8 @@ def check(path: str | Path) -> list[str]:
                 add(pbnode, f"pre_birth_concern: young_mother_patterns: pattern does not compile: {exc}")
     if data.get("unrecognised_level", 2) not in (1, 2, 3, 4):
         add(top.get("unrecognised_level", (root, root))[1], "unrecognised_level must be 1 to 4")
+    if "second_reader" in top:
+        _check_second_reader(path, top["second_reader"], data.get("second_reader"), add)
     spelling = data.get("spelling")
     if spelling is not None:
         snode = top.get("spelling", (root, root))[1]
@@ -993,6 +995,58 @@ def check(path: str | Path) -> list[str]:
         if (c or {}).get("raise_to") not in (2, 3, 4):
             add(top.get("combinations", (root,))[0], f"combination '{(c or {}).get('id')}': raise_to must be 2 to 4")
     return problems
+
+
+def _check_second_reader(path: Path, nodes: tuple, sr: Any, add) -> None:
+    """The `second_reader` section: known settings of the right kinds, and a corpus that
+    holds enough cases at every level to learn from."""
+    from .reader import DEFAULTS, SETTINGS, corpus_files, load_corpus
+
+    key_node, node = nodes
+    if not isinstance(sr, dict):
+        add(key_node, "second_reader must be a mapping (corpus, raise_at, raise_to_4_at, route_at, ...)")
+        return
+    keys = _key_nodes(node)
+    for k, (kn, _v) in keys.items():
+        if k not in SETTINGS | {"enabled"}:
+            add(kn, f"second_reader: unknown setting '{k}' (one of {', '.join(sorted(SETTINGS | {'enabled'}))})")
+    for k in ("enabled", "read_unrecognised"):
+        if k in sr and not isinstance(sr[k], bool):
+            add(keys[k][1], f"second_reader: {k} must be true or false")
+    for k in ("raise_at", "raise_to_4_at", "route_at"):
+        v = sr.get(k, DEFAULTS[k])
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
+            add(keys.get(k, (key_node, key_node))[1], f"second_reader: {k} must be a number above 0 and at most 1")
+    if "regularisation" in sr and (isinstance(sr["regularisation"], bool) or not isinstance(
+            sr["regularisation"], (int, float)) or sr["regularisation"] <= 0):
+        add(keys["regularisation"][1], "second_reader: regularisation must be a number above 0")
+    if "min_words" in sr and (isinstance(sr["min_words"], bool) or not isinstance(sr["min_words"], int)
+                              or sr["min_words"] < 0):
+        add(keys["min_words"][1], "second_reader: min_words must be a whole number, 0 or more")
+    min_cases = sr.get("min_cases", DEFAULTS["min_cases"])
+    if isinstance(min_cases, bool) or not isinstance(min_cases, int) or min_cases < 1:
+        add(keys.get("min_cases", (key_node, key_node))[1], "second_reader: min_cases must be a whole number above 0")
+        min_cases = DEFAULTS["min_cases"]
+    if sr.get("enabled") is False:
+        return
+    corpus = sr.get("corpus")
+    cnode = keys.get("corpus", (key_node, key_node))[1]
+    if not isinstance(corpus, list) or not corpus or not all(isinstance(g, str) and g for g in corpus):
+        add(cnode, "second_reader: corpus must be a list of file patterns (relative to the rulebook)")
+        return
+    for g in corpus:
+        if not corpus_files(path, [g]):
+            add(cnode, f"second_reader: corpus pattern '{g}' matches no YAML file")
+    try:
+        cases = load_corpus(corpus_files(path, corpus))
+    except (OSError, yaml.YAMLError) as exc:
+        add(cnode, f"second_reader: a corpus file cannot be read: {exc}")
+        return
+    missing = sorted({1, 2, 3, 4} - {c.level for c in cases})
+    if len(cases) < min_cases or missing:
+        add(cnode, f"second_reader: the corpus holds {len(cases)} cases with a text and a level"
+                   + (f", none at level {', '.join(map(str, missing))}" if missing else "")
+                   + f"; it needs at least {min_cases}, at every level")
 
 
 def load(path: str | Path) -> Rulebook:

@@ -288,8 +288,7 @@ def test_the_literal_prefilter_never_changes_what_is_found():
     rb = load_rulebook()
     ungated = dataclasses.replace(rb, indicators={
         k: dataclasses.replace(v, gates=(), prefixes=()) for k, v in rb.indicators.items()})
-    here = Path(__file__).parent
-    texts = [v["text"] for f in sorted(here.glob("**/*.yml")) for v in yaml.safe_load(f.read_text())]
+    texts = [v["text"] for f in sorted((ROOT / "thresholds" / "reference").glob("**/*.yml")) for v in yaml.safe_load(f.read_text())]
     assert len(texts) > 1000
     # long texts whose concern sits in neighbouring sentences, scanned as one run
     texts += [" ".join(texts[i:i + 12]) for i in range(0, 600, 12)]
@@ -375,9 +374,8 @@ def test_sentence_prefilter_finds_a_concern_in_any_sentence_of_a_long_text():
 # -- the speed-ups must not change what matches ----------------------------------------
 def _all_texts():
     import yaml
-    here = Path(__file__).parent
     out = []
-    for f in sorted(here.glob("*.yml")):
+    for f in sorted((ROOT / "thresholds" / "reference").glob("*.yml")):
         out += [v["text"] for v in yaml.safe_load(f.read_text()) if v.get("text")]
     return out
 

@@ -373,7 +373,7 @@ or the main vignette suite. First measurements, before any fix they prompted:
   housing and environmental health officers; children's own words relayed verbatim;
   probation and adult services whose client is a parent; sports coaches, tutors and
   childminders; measured once at commit b3442a4, rules alone): 82.5%, 62.5%, 77.5%, 72.5%,
-  82.5% and 90% agreement (77.5% over the 240 cases), the lowest round yet. Level-4 cases
+  82.5% and 90% agreement (77.9% over the 240 cases), the lowest round yet. Level-4 cases
   read lower: 1 (fabricated illness told as insulin high with a low C-peptide, flagged), 1
   (needles and burnt foil by a boy's toys, misspelt, flagged), 0, 1 (two 12-year-olds who
   'did it', flagged), 0, 0. Routes missed 0, 0, 0, 1 (Prevent for 'our country's being
@@ -409,7 +409,8 @@ import yaml
 from thresholds import assess
 
 HERE = Path(__file__).parent
-FILES = sorted(HERE.glob("heldback*.yml"))
+REFERENCE = HERE.parent.parent / "thresholds" / "reference"  # the reference consultations
+FILES = sorted(REFERENCE.glob("heldback*.yml"))
 # The engine reads English only. A case in another language is not read lower in
 # silence: the engine says so and asks an advisor to read it. Such a level-4 case still
 # counts against agreement and is listed on its own, not among "missed" level-4 cases.
@@ -456,8 +457,8 @@ def test_heldback_files_exist():
     assert FILES, "no held-back vignette files found"
 
 
-FRESH = sorted((HERE / "fresh").glob("heldback*.yml"))
-DEV = sorted((HERE / "dev").glob("dev*.yml"))
+FRESH = sorted((REFERENCE / "fresh").glob("heldback*.yml"))
+DEV = sorted((REFERENCE / "dev").glob("dev*.yml"))
 
 
 def measured_safely(path: Path, min_cases: int) -> dict:

@@ -10,7 +10,7 @@ import yaml
 
 from thresholds import assess
 
-VIGNETTES = yaml.safe_load((Path(__file__).parent / "vignettes.yml").read_text())
+VIGNETTES = yaml.safe_load((Path(__file__).resolve().parents[2] / "thresholds" / "reference" / "vignettes.yml").read_text())
 CASE_KEYS = ("text", "child_age_years", "unborn", "immediate_danger", "consent", "mobile",
              "caller_wants_referral")
 
