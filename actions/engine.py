@@ -12,6 +12,8 @@ from rasa_sdk import Tracker
 
 import thresholds
 
+thresholds.warm_up_in_background()  # ready before the first caller's advice
+
 RECOMMENDATION_WORDS = {
     "hold_case": "Hold the case in your own service",
     "early_help_assessment": "Start an early help assessment, with the family's consent",

@@ -33,6 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if seed_demo_users(db, settings.triage_demo_password):
                 log.warning("Created the demo accounts demo.teacher, demo.gp and demo.advisor.")
         settings.key()
+        import thresholds  # the rulebook and its second reader, ready before the first assessment
+
+        thresholds.warm_up_in_background()
         yield
 
     app = FastAPI(title="Consultation-line triage assistant", version="0.1.0", lifespan=lifespan,

@@ -30,11 +30,15 @@ from thresholds.rulebook import DEFAULT_PATH, load  # noqa: E402
 KEYS = ("text", "child_age_years", "unborn", "mobile", "immediate_danger", "consent")
 
 
-def score(cases, rb) -> dict:
+def score(cases, rb, show: bool = False) -> dict:
     agree, l4, routes = 0, [], []
     for v in cases:
         r = engine.assess({k: v[k] for k in KEYS if k in v}, rb)
         agree += r["level"] == v["level"]
+        if show and r["level"] != v["level"]:
+            print(f"  {v['id']}: expected {v['level']}, got {r['level']} "
+                  f"({', '.join(i['id'] for i in r['indicators']) or 'nothing recognised'})"
+                  + ("; second reader" if any("second reader" in x for x in r["rationale"]) else ""))
         if (v["level"] == 4 and r["level"] < 4) or (v.get("rec") == "emergency_999" and r["recommendation"] != "emergency_999"):
             l4.append(v["id"])
         if not set(v.get("routes") or []) <= set(r["special_routes"]):
@@ -47,6 +51,7 @@ def main() -> int:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--rulebook", type=Path, default=DEFAULT_PATH)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--show", action="store_true", help="list each disagreement")
     args = ap.parse_args()
     data = yaml.safe_load(args.rulebook.read_text())
     held = {f.resolve() for f in args.files}
@@ -66,7 +71,7 @@ def main() -> int:
                "routes_missed": 0, "sets_meeting_target": 0}
         for f in args.files:
             cases = yaml.safe_load(f.read_text())
-            s, s0 = score(cases, rb), score(cases, rb0)
+            s, s0 = score(cases, rb, args.show and not args.json), score(cases, rb0)
             row = {"file": f.name, "agreement": round(s["agree"] / s["cases"], 3),
                    "agreement_rules_only": round(s0["agree"] / s0["cases"], 3),
                    "level_4_lower_or_999_missed": s["level_4_lower_or_999_missed"],

@@ -200,7 +200,7 @@ PARENT_OWN_CHILDHOOD = re.compile(
     r"( that)? (she|he) (was|had been|grew up) "
     r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
     r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b|"
-    r"\b(told|tells|said|says)( me| us)? (that )?(she|he) grew up in (foster )?care\b", re.IGNORECASE)
+    r"\b(told|tells|said|says)( me| us)? (that )?(she|he) grew up in (and out of )?(foster )?care\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
 # "she grew up in foster care because of her own mother's drinking": a grandparent
 OWN_PARENT_BEFORE = re.compile(r"\b(her|his) own\s+$|\b(mum|mom|dad|mother|father)'?s\s+$", re.IGNORECASE)

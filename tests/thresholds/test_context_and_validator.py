@@ -1959,3 +1959,27 @@ def test_phrasings_from_sets_147_to_152():
              "tracking along the 50th centile.", child_age_years=0.6)["level"] == 1
     # ...while a child's 'when she was about ten' stays the child's
     assert a("Amy told me her dad hit her when she was about ten and he still does.", child_age_years=11)["level"] == 4
+
+
+def test_phrasings_from_sets_153_to_158():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # kicked going for the ball at football is a sports knock, not a disclosure; a kick from dad still is
+    r = a("He told me straight away that he got kicked going for the ball at football club.", child_age_years=8)
+    assert "disclosure_of_abuse" not in ids("He told me straight away that he got kicked going for the ball "
+                                            "at football club.", child_age_years=8)
+    assert r["level"] < 4
+    assert a("She told me her dad kicked her in the back last night.", child_age_years=9)["level"] == 4
+    # smacked in the face with the ball is not physical punishment; a smack from mum still is
+    assert "physical_chastisement" not in ids("She got smacked in the face with the ball in netball, lol.",
+                                              child_age_years=11)
+    assert "physical_chastisement" in ids("Mum smacked her for being cheeky.", child_age_years=6)
+    # a parent who grew up 'in and out of foster care' tells of her own childhood
+    r = a("A mum told me she grew up in and out of foster care and that her stepfather used to beat her when "
+          "she was small. Her boy is two and doing well.", child_age_years=2)
+    assert "disclosure_of_abuse" not in {i["id"] for i in r["indicators"]} and r["level"] < 4
+    # a door punched in a named room is still a door
+    assert "physical_abuse" not in ids("Dad got drunk and punched the kitchen door in.", child_age_years=10)
+    assert "physical_abuse" in ids("Dad got drunk and punched him in the face.", child_age_years=10)
+    # wanting to 'do it properly' (be a good parent) is not a suicide plan; 'next time' it is
+    assert "suicidal_plan" not in ids("She wants support and wants to 'do it properly'.", unborn=True)
+    assert "suicidal_plan" in ids("She said next time she will do it properly.", child_age_years=15)

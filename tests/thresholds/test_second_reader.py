@@ -218,3 +218,15 @@ def test_the_default_rulebook_reader_reads_a_known_gap():
 def test_terms_are_words_and_pairs():
     assert terms("He’s OK, a bruise") == ["he", "ok", "bruise", "he ok", "ok bruise"]
     assert list(itertools.islice(terms("x y zz"), 5)) == ["zz"]
+
+
+def test_warm_up_prepares_the_rulebook_and_reader_off_the_request_path():
+    import thresholds
+    from thresholds.rulebook import load_rulebook
+
+    t = thresholds.warm_up_in_background()
+    t.join(120)
+    assert not t.is_alive()
+    hits = second_reader.cache_info().hits
+    assert second_reader(load_rulebook()) is not None
+    assert second_reader.cache_info().hits == hits + 1  # already there: nothing trained or loaded now
