@@ -379,14 +379,28 @@ or the main vignette suite. First measurements, before any fix they prompted:
   'did it', flagged), 0, 0. Routes missed 0, 0, 0, 1 (Prevent for 'our country's being
   replaced'), 0, 0. These sets were also the first prospective test of the second reader
   (see docs/thresholds.md).
+- fresh/heldback159-164.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: GPs' clipped notes; police incident logs; nursery and children's centre staff;
+  long chatty emails from heads of year; school nurses and counsellors writing in
+  euphemism; and text messages from callers writing informally or in a second language;
+  measured once at commit 367145c, the first round read by the rules and the second
+  reader together, the reader never having seen these sets): 90%, 92.5%, 95%, 90%, 87.5%
+  and 92.5% agreement (91.2% over the 240 cases; the rules alone at that commit: 85, 87.5,
+  87.5, 87.5, 82.5, 82.5, 85.4%). Sets 160, 161 and 162 met the whole target. Level-4
+  cases read lower: 1 (a 16-year-old's 29-year-old 'mate' giving vodka, weed and an
+  iPhone, with sleepovers with his friends, told in passing at an acne review; NOT
+  flagged), none in the others. Routes missed: 1 (private fostering for a boy who 'joined
+  2 month ago', flagged as possible private fostering). Of the 21 disagreements, 19 read
+  the case higher than its writer, most of them a parent's own childhood abuse or an
+  ordinary event read as harm.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (158 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140 and 152 also read
-no level-4 case lower and named every route: twenty sets in 158 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (164 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161 and 162 also read
+no level-4 case lower and named every route: twenty-three sets in 164 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
