@@ -36,7 +36,7 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"\b(four|five|six|seven|eight|nine|ten|[4-9])( and a half)? weeks\b|"
     r"\bsince\b[^.?!]{0,60}\bin (january|february|march|april|may|june|july|august|september|october|"
     r"november|december|the (spring|summer|autumn|winter))\b|"
-    r"\b(\d+|two|three|four|five|six|several|many) months (now|ago)\b|"
+    r"\b(\d+|two|three|four|five|six|several|many) months? (now|ago)\b|"
     r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
     # "fell out with her dad in September and has been living there since then"
     r"\bin (january|february|march|april|may|june|july|august|september|october|november|december|the "

@@ -193,7 +193,7 @@ _CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid
 PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
     rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{2}},?\s*)?"
-    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?)|,[\w' ]{{1,25}}?,)?"
+    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?)|,[\w' ]{{1,25}}?,)?"
     rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
@@ -223,7 +223,10 @@ WHAT_IF_BEFORE = re.compile(
     # about any child, not about this one (a clause ending in "yet" does not end it)
     r"\bhypothetical(ly)?\b[^.?!;]{0,80}$|"
     r"\b(if|supposing|suppose) (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|toddler|kid|pupil|student|girl|boy)\b"
-    r"[^.?!;]{0,60}$", re.IGNORECASE)
+    r"[^.?!;]{0,60}$|"
+    # "a parent asked me what age a kid can be left home alone": a question about any child
+    r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$",
+    re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
 MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)"
@@ -244,7 +247,9 @@ ADULT_OWN = re.compile(
     re.IGNORECASE)
 CHILDHOOD = re.compile(
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was (little|young|younger|a child|"
-    r"a kid|a lad|a lass|a girl|a boy|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|in (her|his) (own )?childhood|growing up|grew up)\b", re.IGNORECASE)
+    r"a kid|a lad|a lass|a girl|a boy|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|in (her|his) (own )?childhood|growing up|grew up|"
+    # "abused by her stepfather age 8-12", "between the ages of 6 and 10"
+    r"(from |at )?aged? \d{1,2}(\s*(-|to)\s*\d{1,2})?|between the ages of \d{1,2})\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
 # found its object or its verb ends at the comma.
 TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whereas|now)\b|[;:)]|"

@@ -1983,3 +1983,38 @@ def test_phrasings_from_sets_153_to_158():
     # wanting to 'do it properly' (be a good parent) is not a suicide plan; 'next time' it is
     assert "suicidal_plan" not in ids("She wants support and wants to 'do it properly'.", unborn=True)
     assert "suicidal_plan" in ids("She said next time she will do it properly.", child_age_years=15)
+
+
+def test_phrasings_from_sets_159_to_164():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a parent telling of her own childhood: 'age 8-12', and 'got emotional at a coffee morning and told me'
+    assert a("Mum disclosed she was sexually abused by her stepfather age 8-12, he died some years ago.",
+             child_age_years=0.4)["level"] < 4
+    assert a("A dad of one of our two year olds got quite emotional at a parents' coffee morning and told me he "
+             "was beaten by his stepfather as a boy.", child_age_years=2)["level"] < 4
+    assert a("She told me her stepfather beat her last night.", child_age_years=12)["level"] == 4
+    # a coach who messaged mum about a tackle is not grooming; a stud in a tackle explains a bruise
+    r = a("Big purple bruise on his shin; he took a stud to the leg in a tackle at the weekend and his coach "
+          "messaged mum about it at the time.", child_age_years=13)
+    assert r["level"] == 1 and "lado" not in r["special_routes"]
+    assert "lado" in a("His football coach messaged him late at night asking for photos.",
+                       child_age_years=13)["special_routes"]
+    # an adult of stated age giving a child drink, drugs or a phone
+    assert "child_sexual_exploitation" in ids("She goes to parties at the flat of a mate whos 29, he gives her "
+                                              "vodka and weed for free and got her a new iPhone.", child_age_years=16)
+    # 'adult male remanded' in a custody log is the father, not an exploiter
+    assert "child_sexual_exploitation" not in ids("Adult male remanded at court today for burglary offences; "
+                                                  "his 7-year-old saw the arrest.", child_age_years=7)
+    assert "child_sexual_exploitation" in ids("She has been seen getting into cars with an older man.",
+                                              child_age_years=14)
+    # an STI screen offered is not an infection; a door punched is not a person
+    assert "sexually_transmitted_infection" not in ids("STI screen offered, accepted.", child_age_years=16)
+    assert "sexually_transmitted_infection" in ids("She has an STI.", child_age_years=15)
+    assert "physical_abuse" not in ids("Her partner shouts, throws things and has punched a door.", child_age_years=6)
+    # a question about what age a child can be left at home
+    assert "child_left_alone" not in ids("A parent asked me what age a kid can be left home alone after school.",
+                                         child_age_years=10)
+    assert "child_left_alone" in ids("He was left home alone all weekend.", child_age_years=7)
+    # private fostering 'joined 2 month ago'
+    assert "private_fostering" in a("New boy joined 2 month ago, he is living with his mums friend and her "
+                                    "husband, they not family.", child_age_years=14)["special_routes"]
