@@ -22,6 +22,7 @@ import sys
 import tempfile
 
 from .engine import CaseError, assess
+from .reader import second_reader
 from .rulebook import RulebookError, check, load_rulebook
 
 
@@ -39,6 +40,7 @@ def _parse(raw: str) -> object:
 def cmd_assess(jsonl: bool) -> int:
     try:
         rb = load_rulebook()
+        second_reader(rb)  # trained or read from the cache now, before any case is read
     except RulebookError as exc:
         print(_dump({"error": "the rulebook in force has problems: " + "; ".join(exc.problems)}))
         return 2

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .rulebook import Rulebook, cache_dir
+from .rulebook import Rulebook, RulebookError, cache_dir
 
 READER_FORMAT = 1
 ROUTES = ("lado", "prevent", "police_fgm", "private_fostering")
@@ -287,10 +287,13 @@ def second_reader(rb: Rulebook) -> Reader | None:
     with _lock:
         reader = _load(key, settings)
         if reader is None:
-            cases = load_corpus(files)
+            try:
+                cases = load_corpus(files)
+            except (OSError, yaml.YAMLError) as exc:
+                raise RulebookError([f"{rb.path}: second_reader: a corpus file cannot be read: {exc}"]) from None
             if len(cases) < int(settings["min_cases"]) or len({c.level for c in cases}) < 4:
-                raise ValueError(f"second_reader: the corpus holds {len(cases)} usable cases; "
-                                 f"at least {settings['min_cases']}, at every level, are needed")
+                raise RulebookError([f"{rb.path}: second_reader: the corpus holds {len(cases)} cases with a "
+                                     f"text and a level; it needs at least {settings['min_cases']}, at every level"])
             reader = train(cases, settings, key)
             _save(reader)
     return reader

@@ -230,3 +230,18 @@ def test_warm_up_prepares_the_rulebook_and_reader_off_the_request_path():
     hits = second_reader.cache_info().hits
     assert second_reader(load_rulebook()) is not None
     assert second_reader.cache_info().hits == hits + 1  # already there: nothing trained or loaded now
+
+
+def test_the_command_reports_a_corpus_it_cannot_learn_from(tmp_path):
+    import json
+    import os
+    import subprocess
+
+    (tmp_path / "few.yml").write_text(yaml.safe_dump([{"text": "one case only", "level": 2}]))
+    book = _rulebook(tmp_path, "council", corpus=[str(tmp_path / "few.yml")])
+    env = {**os.environ, "TRIAGE_RULEBOOK": str(book), "TRIAGE_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "triage"), "assess"], input='{"text": "a bruise"}',
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 2
+    err = json.loads(run.stdout)["error"]
+    assert "second_reader" in err and "the corpus holds 1 cases" in err and str(book) in err
