@@ -200,7 +200,15 @@ PARENT_OWN_CHILDHOOD = re.compile(
     r"( that)? (she|he) (was|had been|grew up) "
     r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
     r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b|"
-    r"\b(told|tells|said|says)( me| us)? (that )?(she|he) grew up in (and out of )?(foster )?care\b", re.IGNORECASE)
+    r"\b(told|tells|said|says)( me| us)? (that )?(she|he) grew up in (and out of )?(foster )?care\b|"
+    # "the father of an 8-year-old told the teacher, through me, that when he was a boy ..."
+    # (only an apposition and how the parent was may stand between the parent and the telling)
+    r"\b(father|dad|daddy)( of (a|an|the|one of (my|our|the))( [\w-]+){1,5}?)?( (got|was|became|seemed) [\w' ]{1,30}? and)? "
+    r"(told|tells|said|says|explained)\b[^.?!;]{0,40}\bthat when he was "
+    r"(a boy|a child|a kid|a lad|little|young|small|a teenager|growing up|\d{1,2})\b|"
+    r"\b(mother|mum|mummy|mom)( of (a|an|the|one of (my|our|the))( [\w-]+){1,5}?)?( (got|was|became|seemed) [\w' ]{1,30}? and)? "
+    r"(told|tells|said|says|explained)\b[^.?!;]{0,40}\bthat when she was "
+    r"(a girl|a child|a kid|a lass|little|young|small|a teenager|growing up|\d{1,2})\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
 # "she grew up in foster care because of her own mother's drinking": a grandparent
 OWN_PARENT_BEFORE = re.compile(r"\b(her|his) own\s+$|\b(mum|mom|dad|mother|father)'?s\s+$", re.IGNORECASE)
@@ -217,13 +225,22 @@ OWN_MEDICATION = re.compile(
     r"\b(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?(his|her)\s+(own\s+)?"
     r"(medication|meds|medicine|tablets|antipsychotics?|antidepressants|lithium|treatment|injections?)\b", re.IGNORECASE)
 # "what if Maya, or any child, told us she was being hurt": a supposition, even across commas
+PARENT_WORD = re.compile(r"\b(mum|mom|mother|dad|father|parent|client|patient)\b", re.IGNORECASE)
+# "... said his stepdad had battered him - hypothetically - what would I do?"
+HYPOTHETICAL_AFTER = re.compile(r"[^.?!;]{0,40}?\bhypothetically\b", re.IGNORECASE)
+# "Dad opened up about his own childhood - said his old man used to leather him"
+ABOUT_OWN_CHILDHOOD = re.compile(r"\b(about|of|on) (his|her|their) own (childhood|upbringing|past|history|"
+                                 r"experiences? as an? (child|kid|boy|girl))\b", re.IGNORECASE)
 WHAT_IF_BEFORE = re.compile(
     r"\bwhat if\b[^.?!;]{0,40}$|"
     # "Hypothetically, if a baby who can't crawl yet came in with a bruise ...": a supposition
     # about any child, not about this one (a clause ending in "yet" does not end it)
     r"\bhypothetical(ly)?\b[^.?!;]{0,80}$|"
-    r"\b(if|supposing|suppose) (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|toddler|kid|pupil|student|girl|boy)\b"
-    r"[^.?!;]{0,60}$|"
+    r"\b(if|supposing|suppose) (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|toddler|kid|pupil|student|girl|boy|lad|lads|"
+    r"young (person|people)|teenagers?|teens?)\b[^.?!;]{0,60}$|"
+    # "Say one of my lads came in and said ...": a supposition opening its sentence
+    r"(^|[.,;:!?\u2013\u2014-]\s*|\b(but|so)\s+)(say|let's say|imagine)\b (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|"
+    r"toddler|kid|pupil|student|girl|boy|lad|lads|young (person|people)|teenagers?|teens?)\b[^.?!;]{0,60}$|"
     # "a parent asked me what age a kid can be left home alone": a question about any child
     r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$",
     re.IGNORECASE)
@@ -247,7 +264,7 @@ ADULT_OWN = re.compile(
     re.IGNORECASE)
 CHILDHOOD = re.compile(
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was (little|young|younger|a child|"
-    r"a kid|a lad|a lass|a girl|a boy|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|in (her|his) (own )?childhood|growing up|grew up|"
+    r"a kid|a lad|a lass|a girl|a boy|an? (little|young|small) (girl|boy|child|kid|lad|lass)|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|in (her|his) (own )?childhood|growing up|grew up|"
     # "abused by her stepfather age 8-12", "between the ages of 6 and 10"
     r"(from |at )?aged? \d{1,2}(\s*(-|to)\s*\d{1,2})?|between the ages of \d{1,2})\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has
@@ -415,7 +432,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))
             and not (HABITUAL_IF_BEFORE.search(scope) and HABITUAL_AFTER.match(inside))) or (
-            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before):
+            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before) or \
+            HYPOTHETICAL_AFTER.match(text, m_end):
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):
         return "negated"
@@ -445,9 +463,19 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     if own and own.start() <= rel and (own.end() >= rel or (
             rel - own.end() <= 60 and not CLAUSE_BREAK.search(sentence, own.end(), rel))):
         return "other_person"
+    # "when he was a boy ... his own father hit him with a belt"
+    if PARENT_WORD.search(sentence[:rel]) and OWN_PARENT_AGENT.search(scope[-30:] + inside) and (
+            CHILDHOOD.search(sentence[:rel]) or CHILDHOOD.search(tail[:60])):
+        return "other_person"
+    about_own = ABOUT_OWN_CHILDHOOD.search(sentence)
+    if about_own and about_own.end() <= rel and rel - about_own.end() <= 100:
+        return "other_person"
     if OWN_PARENT_BEFORE.search(scope) and OWN_PARENT_INSIDE.match(inside):
         return "other_person"
-    if check_inside and OWN_PARENT_AGENT.search(inside) and (CHILDHOOD.search(inside) or CHILDHOOD.search(tail[:40])):
+    # (a parent of the child is in the sentence: a child telling of her own father when she
+    # was little is still a disclosure)
+    if check_inside and OWN_PARENT_AGENT.search(inside) and PARENT_WORD.search(sentence[:rel]) and (
+            CHILDHOOD.search(inside) or CHILDHOOD.search(tail[:40])):
         return "other_person"
     if OWN_MEDICATION.search(inside):
         return "other_person"

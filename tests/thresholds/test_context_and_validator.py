@@ -2018,3 +2018,39 @@ def test_phrasings_from_sets_159_to_164():
     # private fostering 'joined 2 month ago'
     assert "private_fostering" in a("New boy joined 2 month ago, he is living with his mums friend and her "
                                     "husband, they not family.", child_age_years=14)["special_routes"]
+
+
+def test_phrasings_from_sets_165_to_170():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a supposition opening its sentence, or 'hypothetically' after the mention
+    assert a("Say one of my lads, 15, came in and said his stepdad had battered him, what would I do?",
+             child_age_years=15)["level"] < 4
+    assert a("He said his stepdad had battered him - hypothetically - what would I do?", child_age_years=15)["level"] < 4
+    assert a("They say his stepdad battered him last night.", child_age_years=15)["level"] == 4
+    assert a("He told me his stepdad battered him last night and he is scared.", child_age_years=15)["level"] == 4
+    # a parent telling of their own childhood: 'opened up about his own childhood', 'that when he was a boy',
+    # 'her own father ... when she was a little girl'
+    assert a("Dad opened up about his own childhood - said his old man used to leather him with a belt.",
+             child_age_years=16)["level"] < 4
+    r = a("The father of an 8 year old girl got emotional and told the teacher, through me, that when he was a boy "
+          "the teachers beat pupils with sticks and his own father hit him with a belt.", child_age_years=8)
+    assert not {i["id"] for i in r["indicators"]} & {"physical_abuse", "disclosure_of_abuse",
+                                                     "allegation_against_professional"}
+    assert "lado" not in r["special_routes"]
+    assert a("A mum at rhyme time told me her own father beat her regularly when she was a little girl.",
+             child_age_years=3)["level"] < 4
+    # ... while a child telling of her own father, or of her own past, is still a disclosure
+    assert a("Ella told me her own father beat her when she was a little girl.", child_age_years=14)["level"] == 4
+    r = a("A 14-year-old, whose mum is fleeing her husband, told me that when she was 7 she was taken abroad and "
+          "was 'cut down there'.", child_age_years=14)
+    assert r["level"] == 4 and "police_fgm" in r["special_routes"]
+    # grief 'properly hitting her' is not a blow; grounding and taking her phone is a sanction
+    assert "physical_abuse" not in ids("Her nan, who raised her alongside mum, died in March and it's properly "
+                                       "hitting her now.", child_age_years=14)
+    assert "domestic_abuse" not in ids("Her mum grounded her for a week and took her phone after she rocked up "
+                                       "home at 11pm.", child_age_years=14)
+    assert "domestic_abuse" in ids("He took her phone so she could not call anyone.", child_age_years=9)
+    # a young carer collecting mum's medication for her is not stockpiling
+    assert "suicidal_plan" not in ids("He regularly collects his mum's medication for her MS.", child_age_years=14)
+    assert "suicidal_plan" in ids("She has been collecting her mum's tablets in a box under her bed.",
+                                  child_age_years=15)
