@@ -464,7 +464,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
             rel - own.end() <= 60 and not CLAUSE_BREAK.search(sentence, own.end(), rel))):
         return "other_person"
     # "when he was a boy ... his own father hit him with a belt"
-    if PARENT_WORD.search(sentence[:rel]) and OWN_PARENT_AGENT.search(scope[-30:] + inside) and (
+    if (PARENT_WORD.search(sentence[:rel]) or PARENT_WORD.match(inside)) and OWN_PARENT_AGENT.search(scope[-30:] + inside) and (
             CHILDHOOD.search(sentence[:rel]) or CHILDHOOD.search(tail[:60])):
         return "other_person"
     about_own = ABOUT_OWN_CHILDHOOD.search(sentence)
@@ -474,7 +474,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "other_person"
     # (a parent of the child is in the sentence: a child telling of her own father when she
     # was little is still a disclosure)
-    if check_inside and OWN_PARENT_AGENT.search(inside) and PARENT_WORD.search(sentence[:rel]) and (
+    if check_inside and OWN_PARENT_AGENT.search(inside) and (PARENT_WORD.search(sentence[:rel]) or PARENT_WORD.match(inside)) and (
             CHILDHOOD.search(inside) or CHILDHOOD.search(tail[:40])):
         return "other_person"
     if OWN_MEDICATION.search(inside):
