@@ -30,7 +30,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .rulebook import Rulebook, RulebookError, cache_dir
+from .rulebook import Rulebook, RulebookError, read_cache_file, write_cache_file
 
 READER_FORMAT = 1
 ROUTES = ("lado", "prevent", "police_fgm", "private_fostering")
@@ -222,9 +221,6 @@ def train(cases: list[Case], settings: dict, key: str = "") -> Reader:
 
 
 def _save(reader: Reader) -> None:
-    folder = cache_dir()
-    if folder is None:
-        return
     buf = io.BytesIO()
     np.savez(buf, key=np.frombuffer(reader.key.encode(), dtype=np.uint8),
              vocab=np.frombuffer("\n".join(reader.vocab).encode(), dtype=np.uint8),
@@ -232,32 +228,12 @@ def _save(reader: Reader) -> None:
              route_names=np.frombuffer("\n".join(reader.route_names).encode(), dtype=np.uint8),
              route_coef=reader.route_coef, route_intercept=reader.route_intercept,
              n_cases=np.array([reader.n_cases]))
-    body = buf.getvalue()
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".reader-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(hashlib.sha256(body).digest() + body)
-        os.replace(tmp, folder / f"reader-{reader.key[:40]}.npz")
-    except OSError:  # best effort: a read-only disk only costs the next start-up
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_cache_file(f"reader-{reader.key[:40]}.npz", buf.getvalue())
 
 
 def _load(key: str, settings: dict) -> Reader | None:
-    folder = cache_dir()
-    if folder is None:
-        return None
-    try:
-        blob = (folder / f"reader-{key[:40]}.npz").read_bytes()
-    except OSError:
-        return None
-    digest, body = blob[:32], blob[32:]
-    if hashlib.sha256(body).digest() != digest:  # truncated or altered: trained afresh
+    body = read_cache_file(f"reader-{key[:40]}.npz")
+    if body is None:  # none kept, or truncated or altered: trained afresh
         return None
     try:
         z = np.load(io.BytesIO(body), allow_pickle=False)

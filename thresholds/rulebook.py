@@ -121,17 +121,47 @@ def _cache_key(raw: bytes) -> str:
     return h.hexdigest()
 
 
-def _read_cache(key: str) -> dict | None:
-    """The analysis stored for this key, or None (missing, damaged or for other bytes)."""
+def read_cache_file(name: str) -> bytes | None:
+    """The body of a file kept in the cache folder, or None (no folder, missing, or
+    truncated or altered: each file starts with the SHA-256 of its body)."""
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        blob = (folder / f"rulebook-{key[:40]}.bin").read_bytes()
+        blob = (folder / name).read_bytes()
     except OSError:
         return None
     digest, body = blob[:32], blob[32:]
-    if hashlib.sha256(body).digest() != digest:  # truncated or altered: not used
+    if hashlib.sha256(body).digest() != digest:
+        return None
+    return body
+
+
+def write_cache_file(name: str, body: bytes) -> None:
+    """Keep `body` in the cache folder. Best effort and atomic: a read-only or full disk
+    only costs the next start-up."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".triage-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(hashlib.sha256(body).digest() + body)
+        os.replace(tmp, folder / name)
+    except (OSError, ValueError):
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _read_cache(key: str) -> dict | None:
+    """The analysis stored for this key, or None (missing, damaged or for other bytes)."""
+    body = read_cache_file(f"rulebook-{key[:40]}.bin")
+    if body is None:
         return None
     try:
         data = marshal.loads(body)
@@ -143,22 +173,7 @@ def _read_cache(key: str) -> dict | None:
 
 
 def _write_cache(key: str, data: dict) -> None:
-    """Best effort and atomic: a read-only or full disk only costs the next start-up."""
-    folder = cache_dir()
-    if folder is None:
-        return
-    try:
-        body = marshal.dumps({**data, "key": key})
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".rulebook-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(hashlib.sha256(body).digest() + body)
-        os.replace(tmp, folder / f"rulebook-{key[:40]}.bin")
-    except (OSError, ValueError):
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except (OSError, NameError):
-            pass
+    write_cache_file(f"rulebook-{key[:40]}.bin", marshal.dumps({**data, "key": key}))
 
 
 def starts_at_boundary(source: str) -> bool:
