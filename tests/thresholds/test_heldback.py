@@ -405,14 +405,23 @@ or the main vignette suite. First measurements, before any fix they prompted:
   any of them. Set 169 (young people's own streetwise words) read 80%: a teenager's
   'caution' or 'arrest' read as offending at level 3, and two fights read as abuse. Of
   the 23 disagreements, 19 read the case higher than its writer.
+- fresh/heldback171-176.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary week's mix; special schools and disabled children; callers who
+  minimise and ask for a lower level; online harms; family support workers' case
+  updates; out-of-hours callers at night; measured once at commit 20ed1d3, the rules and
+  the second reader, which had not seen them): 87.5%, 97.5%, 95%, 95%, 92.5% and 87.5%
+  agreement (92.5% over the 240 cases; the rules alone: 87.5, 85, 85, 85, 80, 77.5,
+  83.3%). Sets 172-175 met the whole target; no level-4 case was read lower, no 999 was
+  missed and every route was named in all six. Of the 18 disagreements, 15 read the case
+  higher than its writer.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (170 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168 and 170 also read
-no level-4 case lower and named every route: twenty-eight sets in 170 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (176 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174 and 175 also read
+no level-4 case lower and named every route: thirty-two sets in 176 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
