@@ -60,11 +60,27 @@ _NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thir
             "sixteen seventeen").split()
 AGE_AT = re.compile(
     r"[^.?!;]{0,40}?\b(?:as an? (?=\S+[- ]?(?:years?|yrs?)[- ]?old)|aged |at (?:the )?age (?:of )?|"
-    r"when (?:she|he) was (?:an? )?)(?P<n>\d{1,2}|%s)\b" % "|".join(_NUMBERS), re.IGNORECASE)
+    r"when (?:she|he) was (?:an? )?(?:(?:about|around|only|just|nearly|almost|barely) )?)(?P<n>\d{1,2}|%s)\b"
+    r"(?![- ]?(?:months?|weeks?|wks?|days?|/40)\b)" % "|".join(_NUMBERS), re.IGNORECASE)
+# "He said that when he was about 14 a man he met in a chatroom groomed him": the same,
+# said earlier in the sentence, just before what happened
+AGE_BEFORE = re.compile(
+    r"\bwhen (?:she|he) was (?:an? )?(?:(?:about|around|only|just|nearly|almost|barely) )?(?P<n>\d{1,2}|%s)\b"
+    r"(?![- ]?(?:months?|weeks?|wks?|days?|/40)\b)(?:(?! (?:and|but|now|today|then)\b)[^.?!;]){0,60}$"
+    % "|".join(_NUMBERS), re.IGNORECASE)
 
 
 def age_said_after(text: str, end: int) -> int | None:
     m = AGE_AT.match(text, end)
+    if not m:
+        return None
+    n = m.group("n").lower()
+    return int(n) if n.isdigit() else _NUMBERS.index(n) + 1
+
+
+def age_said_before(text: str, start: int) -> int | None:
+    sentence_start = max(text.rfind(".", 0, start), text.rfind("?", 0, start), text.rfind("!", 0, start)) + 1
+    m = AGE_BEFORE.search(text, sentence_start, start)
     if not m:
         return None
     n = m.group("n").lower()
@@ -162,8 +178,11 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     # A mention dated by an age the child has not reached is about someone else.
     mentions = [Mention(m.indicator_id, m.start, m.end, m.evidence, "other_person")
                 if m.context is None and "other_person" not in rb.indicators[m.indicator_id].context_exempt
-                and (n := age_said_after(text, m.end)) is not None
-                and (unborn or (age is not None and n > age + 1)) else m for m in mentions]
+                and (((n := age_said_after(text, m.end)) is not None and (unborn or (age is not None and n > age + 1)))
+                     # an age said just before: only against a born child's own age (for a baby not
+                     # yet born it is often an older sibling's history, which counts)
+                     or (not unborn and age is not None and (n := age_said_before(text, m.start)) is not None
+                         and n > age + 1)) else m for m in mentions]
     # An indicator that applies only below an age ("an adult partner" under 16) needs a
     # child of that age; for an unborn baby the text is about the mother, an adult unless
     # it says she is young.

@@ -187,7 +187,7 @@ PARENT_TELLING = re.compile(
 # apposition ("of ...", the child's name and age) may stand between the parent and the
 # telling, so "Mum told me Ella said she was ..." stays Ella's disclosure.
 _CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was "
-                  r"(little|young|younger|a child|a kid|a lad|a lass|a girl|a boy|a teenager|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|"
+                  r"(little|young|younger|a child|a kid|a lad|a lass|a girl|a boy|a teenager|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)(?![- ]?(months?|weeks?|wks?)\b))|"
                   r"(her|his) (own )?childhood|in (her|his) (own )?childhood|growing up|"
                   r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
@@ -264,7 +264,7 @@ ADULT_OWN = re.compile(
     re.IGNORECASE)
 CHILDHOOD = re.compile(
     r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was (little|young|younger|a child|"
-    r"a kid|a lad|a lass|a girl|a boy|an? (little|young|small) (girl|boy|child|kid|lad|lass)|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen))|in (her|his) (own )?childhood|growing up|grew up|"
+    r"a kid|a lad|a lass|a girl|a boy|an? (little|young|small) (girl|boy|child|kid|lad|lass)|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)(?![- ]?(months?|weeks?|wks?)\b))|in (her|his) (own )?childhood|growing up|grew up|"
     # "abused by her stepfather age 8-12", "between the ages of 6 and 10"
     r"(from |at )?aged? \d{1,2}(\s*(-|to)\s*\d{1,2})?|between the ages of \d{1,2})\b", re.IGNORECASE)
 # "hasn't done anything, low mood", "no marks seen, feeding well": a negation that has

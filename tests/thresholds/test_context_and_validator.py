@@ -2054,3 +2054,20 @@ def test_phrasings_from_sets_165_to_170():
     assert "suicidal_plan" not in ids("He regularly collects his mum's medication for her MS.", child_age_years=14)
     assert "suicidal_plan" in ids("She has been collecting her mum's tablets in a box under her bed.",
                                   child_age_years=15)
+
+
+def test_phrasings_from_sets_171_to_176():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # an age said just before what happened, older than the child: someone else's past
+    assert a("He said that when he was about 14 a man he met in a chatroom groomed him.", child_age_years=9)["level"] < 4
+    assert a("She said that when she was 12 a man she met online groomed her.", child_age_years=14)["level"] == 4
+    # 'when she was about nine', after the mention, for a child of six
+    assert a("Mum told me, quite tearfully, that she was sexually abused by her stepfather when she was about nine.",
+             child_age_years=6)["level"] < 4
+    # but months of a pregnancy are not an age
+    r = a("Mum told me her partner kicked her in the stomach when she was 7 months pregnant.", child_age_years=3)
+    assert r["level"] >= 3 and "domestic_abuse" in {i["id"] for i in r["indicators"]}
+    # a member of staff doing a disabled child's personal care is not a young carer
+    assert "caring_harms_child" not in ids("I do her personal care most days.", child_age_years=11)
+    assert "caring_harms_child" in ids("She does her mum's personal care every morning before school.",
+                                       child_age_years=12)
