@@ -414,14 +414,25 @@ or the main vignette suite. First measurements, before any fix they prompted:
   83.3%). Sets 172-175 met the whole target; no level-4 case was read lower, no 999 was
   missed and every route was named in all six. Of the 18 disagreements, 15 read the case
   higher than its writer.
+- fresh/heldback177-182.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: primary school safeguarding leads; GP receptionists, pharmacists and dentists;
+  tutors and academies for 15-17-year-olds; several children in one family; callers who
+  correct themselves or add the key fact in a P.S.; regional dialect; measured once at
+  commit fc7067a, the rules and the second reader, which had not seen them): 82.5%,
+  90%, 97.5%, 95%, 80% and 97.5% agreement (90.4% over the 240 cases; the rules alone:
+  82.5, 82.5, 92.5, 92.5, 75, 85, 85%). Sets 178, 179 and 182 met the whole target.
+  Level-4 cases read lower: 1 (long-term neglect of three children despite two rounds of
+  early help, read as level 3 by the reader and sent for review), none in the others; no
+  route missed. Parents telling of their own childhood were again the commonest
+  over-reading (4 of the 23 disagreements).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (176 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174 and 175 also read
-no level-4 case lower and named every route: thirty-two sets in 176 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (182 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179 and 182 also read
+no level-4 case lower and named every route: thirty-five sets in 182 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
