@@ -423,8 +423,9 @@ or the main vignette suite. First measurements, before any fix they prompted:
   82.5, 82.5, 92.5, 92.5, 75, 85, 85%). Sets 178, 179 and 182 met the whole target.
   Level-4 cases read lower: 1 (long-term neglect of three children despite two rounds of
   early help, read as level 3 by the reader and sent for review), none in the others; no
-  route missed. Parents telling of their own childhood were again the commonest
-  over-reading (4 of the 23 disagreements).
+  route missed. Parents telling of their own childhood were again an over-reading (3 of
+  the 23 disagreements), with a caller's correction ("I said domestic abuse ... I want to
+  correct that") read as the domestic abuse it withdrew.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
