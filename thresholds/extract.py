@@ -177,8 +177,9 @@ OTHER_PERSON_AFTER = re.compile(
 # the mention, not another person ("Mum told me Ella said ..." is Ella's disclosure).
 _TELLING = r"(told|tells|said|says|disclosed|shared|explained|mentioned|talked about)( to)?( me| us)?"
 PARENT_TELLING = re.compile(
-    rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
+    rf"\b(mum|mom|mother|dad|father|parent|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
     rf"(,? \d{{2}},?)?(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?)?\s*((has |had )?{_TELLING}"
+    r"( (our|the|a|my|his|her) ([\w'-]+ ){0,2}(worker|teacher|nurse|visitor|lead|officer|practitioner|manager|advisor|mentor|GP|doctor))?"
     r"( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?( that)?( (she|he)( was| had been| has been| were)?)?)?"
     r"\s*$", re.IGNORECASE)
 # "Ms Hadley told me she was in care as a child and was [sexually abused]", "Mum of one of my
@@ -186,14 +187,14 @@ PARENT_TELLING = re.compile(
 # she was little": a parent who tells, in the same clause, of her own childhood. Only an
 # apposition ("of ...", the child's name and age) may stand between the parent and the
 # telling, so "Mum told me Ella said she was ..." stays Ella's disclosure.
-_CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was "
+_CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) ((herself|himself) )?was "
                   r"(little|young|younger|a child|a kid|a lad|a lass|a girl|a boy|a teenager|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)(?![- ]?(months?|weeks?|wks?)\b))|"
                   r"(her|his) (own )?childhood|in (her|his) (own )?childhood|growing up|"
                   r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
     rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{2}},?\s*)?"
-    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?)|,[\w' ]{{1,25}}?,)?"
+    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and| (?:stayed|hung|came|popped|waited|got talking|came in|came back)\b[\w' -]{{0,30}}? and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?)|,[\w' ]{{1,25}}?,)?"
     rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
@@ -263,7 +264,7 @@ ADULT_OWN = re.compile(
     r"underwent|went through)\b",
     re.IGNORECASE)
 CHILDHOOD = re.compile(
-    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) was (little|young|younger|a child|"
+    r"\b(as an? ((young|small|little) )?(child|girl|boy|teenager|kid|lad|lass|youngster)|when (she|he) ((herself|himself) )?was (little|young|younger|a child|"
     r"a kid|a lad|a lass|a girl|a boy|an? (little|young|small) (girl|boy|child|kid|lad|lass)|a teenager|growing up|small|((about|around|only|just|aged) )?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen)(?![- ]?(months?|weeks?|wks?)\b))|in (her|his) (own )?childhood|growing up|grew up|"
     # "abused by her stepfather age 8-12", "between the ages of 6 and 10"
     r"(from |at )?aged? \d{1,2}(\s*(-|to)\s*\d{1,2})?|between the ages of \d{1,2})\b", re.IGNORECASE)

@@ -2071,3 +2071,25 @@ def test_phrasings_from_sets_171_to_176():
     assert "caring_harms_child" not in ids("I do her personal care most days.", child_age_years=11)
     assert "caring_harms_child" in ids("She does her mum's personal care every morning before school.",
                                        child_age_years=12)
+
+
+def test_phrasings_from_sets_177_to_182():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # neglect unchanged after rounds of early help
+    assert "severe_neglect" in ids("There have been two rounds of early help and a parenting course and nothing "
+                                   "has changed.", child_age_years=5)
+    assert "severe_neglect" in ids("The house smells of dog mess and often there's no food.", child_age_years=2)
+    # parents telling of their own childhood: 'when she herself was a child', told to a named worker,
+    # and after staying behind
+    r = a("A Reception parent told our family support worker that she was sexually abused by a relative when "
+          "she herself was a child.", child_age_years=4)
+    assert r["level"] < 4 and "lado" not in r["special_routes"]
+    assert a("A mum of one of our under-16s stayed behind after training and told me she was hit a lot by her "
+             "stepfather as a kid.", child_age_years=15)["level"] < 4
+    # a member of staff as the listener is not the person alleged to have harmed
+    assert "lado" in a("She told me her support worker hit her.", child_age_years=12)["special_routes"]
+    # a young carer collecting mum's medication is not stockpiling; hiding it is
+    assert "suicidal_plan" not in ids("A 13 year old comes in most weeks to collect her mum's MS medication.",
+                                      child_age_years=13)
+    assert "suicidal_plan" in ids("She has been collecting her mum's tablets and hiding them in her room.",
+                                  child_age_years=15)
