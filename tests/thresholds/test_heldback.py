@@ -426,14 +426,25 @@ or the main vignette suite. First measurements, before any fix they prompted:
   route missed. Parents telling of their own childhood were again an over-reading (3 of
   the 23 disagreements), with a caller's correction ("I said domestic abuse ... I want to
   correct that") read as the domestic abuse it withdrew.
+- fresh/heldback183-188.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: routine health visitor and school nurse contacts; police domestic abuse
+  officers; secondary school jargon; messages of two or three sentences; long rambling
+  messages with the key fact in the middle; refuges, food banks and young carers'
+  services; measured once at commit 7809b1b, the rules and the second reader, which had
+  not seen them): 95%, 87.5%, 95%, 90%, 90% and 77.5% agreement (89.2% over the 240
+  cases; the rules alone: 95, 72.5, 92.5, 85, 80, 75, 83.3%). Sets 183, 185, 186 and 187
+  met the whole target; no level-4 case was read lower, no 999 was missed and every route
+  was named in all six. Of the 26 disagreements, 21 read the case higher than its writer:
+  a lone word of low mood at level 2 in a level-1 case (4), 'serious domestic abuse'
+  read in questions and resolved histories, and level-1 questions about process.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (182 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179 and 182 also read
-no level-4 case lower and named every route: thirty-five sets in 182 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (188 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186 and 187 also read
+no level-4 case lower and named every route: thirty-nine sets in 188 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
