@@ -398,11 +398,22 @@ def assess(case: Any, rulebook: Rulebook | None = None) -> dict:
     reading = reader.read(text) if reader is not None and nwords >= reader.settings["min_words"] and not (
         share < 0.12) else None
     if reading is not None:
-        unrecognised = not found and not emergency and reader.settings["read_unrecognised"]
+        # where the rules found nothing, or only needs the rulebook counts too slight to set a
+        # level alone (`read_alone`: a word of low mood or tiredness), the reader reads the level
+        needs = [f for f in found if f["level"] >= 2]
+        slight = set(reader.settings["read_alone"])
+        unrecognised = not emergency and reader.settings["read_unrecognised"] and (
+            not found or (needs and all(f["id"] in slight for f in needs)))
         new = reading.level_from(1 if unrecognised else level)
+        # below the default it may go only where the advice stays the same (levels 1 and 2
+        # both hold the case): it never lowers a recommendation
+        if new < level and rb.recommendation_for(new) != recommendation:
+            new = level
         if not emergency and new != level and (new > level or unrecognised):
             words = ", ".join(f"\u201c{w}\u201d" for w in reading.words_for(new, level))
-            head = ("The rules recognised no need here; the second reader" if unrecognised else
+            head = ("The rules recognised no need here; the second reader" if unrecognised and not found else
+                    "The rules found only " + " and ".join(rb.indicators[f["id"]].descriptor.lower() for f in needs)
+                    + ", too slight to set a level alone; the second reader" if unrecognised else
                     f"The rules found level {level}; the second reader")
             rationale.append(
                 f"{head}, trained on {reader.n_cases:,} reference consultations and the levels advisors gave "

@@ -43,7 +43,7 @@ from .rulebook import Rulebook, RulebookError, read_cache_file, write_cache_file
 READER_FORMAT = 1
 ROUTES = ("lado", "prevent", "police_fgm", "private_fostering")
 DEFAULTS = {"raise_at": 0.6, "raise_to_4_at": 0.4, "route_at": 0.5, "read_unrecognised": True,
-            "min_words": 30, "min_cases": 200, "regularisation": 4.0}
+            "read_alone": [], "min_words": 30, "min_cases": 200, "regularisation": 4.0}
 SETTINGS = {"corpus", *DEFAULTS}
 MIN_ROUTE_CASES = 5  # a route with fewer examples in the corpus gets no model
 _TOKEN = re.compile(r"\b\w\w+\b")

@@ -970,7 +970,7 @@ def check(path: str | Path) -> list[str]:
     if data.get("unrecognised_level", 2) not in (1, 2, 3, 4):
         add(top.get("unrecognised_level", (root, root))[1], "unrecognised_level must be 1 to 4")
     if "second_reader" in top:
-        _check_second_reader(path, top["second_reader"], data.get("second_reader"), add)
+        _check_second_reader(path, top["second_reader"], data.get("second_reader"), add, ids_all)
     spelling = data.get("spelling")
     if spelling is not None:
         snode = top.get("spelling", (root, root))[1]
@@ -1012,7 +1012,7 @@ def check(path: str | Path) -> list[str]:
     return problems
 
 
-def _check_second_reader(path: Path, nodes: tuple, sr: Any, add) -> None:
+def _check_second_reader(path: Path, nodes: tuple, sr: Any, add, ids: set) -> None:
     """The `second_reader` section: known settings of the right kinds, and a corpus that
     holds enough cases at every level to learn from."""
     from .reader import DEFAULTS, SETTINGS, corpus_files, load_corpus
@@ -1025,6 +1025,13 @@ def _check_second_reader(path: Path, nodes: tuple, sr: Any, add) -> None:
     for k, (kn, _v) in keys.items():
         if k not in SETTINGS | {"enabled"}:
             add(kn, f"second_reader: unknown setting '{k}' (one of {', '.join(sorted(SETTINGS | {'enabled'}))})")
+    alone = sr.get("read_alone", [])
+    if not isinstance(alone, list) or not all(isinstance(i, str) for i in alone):
+        add(keys.get("read_alone", (key_node, key_node))[1], "second_reader: read_alone must be a list of indicator ids")
+    else:
+        for i in alone:
+            if i not in ids:
+                add(keys["read_alone"][1], f"second_reader: read_alone names unknown indicator '{i}'")
     for k in ("enabled", "read_unrecognised"):
         if k in sr and not isinstance(sr[k], bool):
             add(keys[k][1], f"second_reader: {k} must be true or false")

@@ -17,6 +17,7 @@ from thresholds.rulebook import DEFAULT_PATH, check, load
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("text", "child_age_years", "unborn", "mobile", "immediate_danger", "consent")
+ADVICE = ["hold_case", "early_help_assessment", "mash_referral", "emergency_999"]
 
 
 def _rulebook(tmp_path: Path, name: str, **second_reader) -> Path:
@@ -45,9 +46,15 @@ def books(tmp_path_factory):
         cases.append({"text": " ".join(rng.sample(filler, 8) + ["frobnic", "frobnic"]), "level": 1,
                       "routes": ["lado"]})
     (tmp / "corpus.yml").write_text(yaml.safe_dump(cases))
-    made_up = _rulebook(tmp, "made-up", corpus=[str(tmp / "corpus.yml")], min_cases=20, min_words=0)
+    made_up = _rulebook(tmp, "made-up", corpus=[str(tmp / "corpus.yml")], min_cases=20, min_words=0,
+                        read_alone=["low_mood"])
     off = _rulebook(tmp, "off", enabled=False)
-    return {"default": load(DEFAULT_PATH), "off": load(off), "made_up": load(made_up)}
+    # a council whose level 2 is early help: the reader may not take a case below it
+    data = yaml.safe_load(made_up.read_text())
+    data["levels"][2]["recommendation"] = "early_help_assessment"
+    strict = tmp / "strict.yml"
+    strict.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return {"default": load(DEFAULT_PATH), "off": load(off), "made_up": load(made_up), "strict": load(strict)}
 
 
 def test_the_hand_written_reading_is_the_trained_model():
@@ -88,8 +95,12 @@ def test_it_never_lowers_a_level_the_rules_gave(books):
         case = {k: v[k] for k in KEYS if k in v}
         with_reader = engine.assess(case, books["default"])
         rules = engine.assess(case, books["off"])
-        if rules["indicators"]:
+        slight = set(books["default"].raw["second_reader"].get("read_alone") or [])
+        needs = {i["id"] for i in rules["indicators"] if i["level"] >= 2}
+        if needs - slight:
             assert with_reader["level"] >= rules["level"], v["id"]
+        # the advice itself is never lowered
+        assert ADVICE.index(with_reader["recommendation"]) >= ADVICE.index(rules["recommendation"]), v["id"]
         if rules["recommendation"] == "emergency_999":
             assert with_reader["recommendation"] == "emergency_999"
         assert set(rules["special_routes"]) <= set(with_reader["special_routes"])
@@ -191,6 +202,7 @@ REF = str(ROOT / "thresholds" / "reference")
     ({"corpus": [REF + "/**/*.yml"], "threshold": 0.5}, "unknown setting 'threshold'"),
     ({"corpus": REF}, "corpus must be a list"),
     ({"corpus": [REF + "/fresh/heldback10.yml"]}, "the corpus holds 40 cases"),
+    ({"corpus": [REF + "/**/*.yml"], "read_alone": ["no_such_need"]}, "read_alone names unknown indicator"),
 ])
 def test_the_validator_points_at_a_bad_second_reader(tmp_path, setting, message):
     p = _rulebook(tmp_path, "bad", **setting)
@@ -245,3 +257,22 @@ def test_the_command_reports_a_corpus_it_cannot_learn_from(tmp_path):
     assert run.returncode == 2
     err = json.loads(run.stdout)["error"]
     assert "second_reader" in err and "the corpus holds 1 cases" in err and str(book) in err
+
+
+def test_a_slight_need_alone_is_read_by_the_reader_but_the_advice_never_falls(books):
+    """`read_alone`: a word of low mood is all the rules found, so the reader reads the
+    level, down to level 1 where that keeps the same advice (hold the case), never lower
+    advice; and never where another need was found."""
+    text = "She seemed a bit anxious at pick-up today. Quillet quillet at the school."
+    rules = engine.assess({"text": text, "child_age_years": 8}, books["off"])
+    assert rules["level"] == 2 and {i["id"] for i in rules["indicators"]} == {"low_mood"}
+    out = engine.assess({"text": text, "child_age_years": 8}, books["made_up"])
+    assert out["level"] == 1 and out["recommendation"] == "hold_case" and out["needs_human_review"]
+    assert any("too slight to set a level alone" in x for x in out["rationale"])
+    # where level 2 carries other advice, the level stays
+    strict = engine.assess({"text": text, "child_age_years": 8}, books["strict"])
+    assert strict["level"] == 2 and strict["recommendation"] == "early_help_assessment"
+    # another need beside it: the rules' level stands
+    both = engine.assess({"text": "She seemed anxious and they are using the food bank. Quillet quillet.",
+                          "child_age_years": 8}, books["made_up"])
+    assert both["level"] == 2
