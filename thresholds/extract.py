@@ -238,10 +238,10 @@ WHAT_IF_BEFORE = re.compile(
     # about any child, not about this one (a clause ending in "yet" does not end it)
     r"\bhypothetical(ly)?\b[^.?!;]{0,80}$|"
     r"\b(if|supposing|suppose) (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|toddler|kid|pupil|student|girl|boy|lad|lads|"
-    r"young (person|people)|teenagers?|teens?)\b[^.?!;]{0,60}$|"
+    r"young (person|people)|teenagers?|teens?|(\w+[- ])?year[- ]olds?)\b[^.?!;]{0,60}$|"
     # "Say one of my lads came in and said ...": a supposition opening its sentence
     r"(^|[.,;:!?\u2013\u2014-]\s*|\b(but|so)\s+)(say|let's say|imagine)\b (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|"
-    r"toddler|kid|pupil|student|girl|boy|lad|lads|young (person|people)|teenagers?|teens?)\b[^.?!;]{0,60}$|"
+    r"toddler|kid|pupil|student|girl|boy|lad|lads|young (person|people)|teenagers?|teens?|(\w+[- ])?year[- ]olds?)\b[^.?!;]{0,60}$|"
     # "a parent asked me what age a kid can be left home alone": a question about any child
     r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$",
     re.IGNORECASE)

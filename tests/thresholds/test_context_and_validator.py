@@ -2093,3 +2093,23 @@ def test_phrasings_from_sets_177_to_182():
                                       child_age_years=13)
     assert "suicidal_plan" in ids("She has been collecting her mum's tablets and hiding them in her room.",
                                   child_age_years=15)
+
+
+def test_phrasings_from_sets_183_to_188():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a MARAC coordinator's own role is not a MARAC case; a family heard at MARAC is
+    assert "serious_domestic_abuse" not in ids("I coordinate our MARAC and a mum rang to ask about holiday clubs.",
+                                               child_age_years=8)
+    assert "serious_domestic_abuse" not in ids("Hello, MARAC coordinator here, a quick question about clubs.",
+                                               child_age_years=8)
+    assert "serious_domestic_abuse" in ids("Mum's case is going to MARAC next week.", child_age_years=8)
+    # a supposition about 'a ten year old'
+    assert a("It's a what-if. Say a ten year old came up at lunch and said somebody at home might be hurting "
+             "them, what should a supervisor do?", child_age_years=10)["level"] < 4
+    assert a("Supposing a ten-year-old told one of our volunteers that a grown-up at home was hurting them, "
+             "what would we do?", child_age_years=10)["level"] < 4
+    # the caller's own role is not an allegation
+    assert "lado" not in a("hi im a dinner lady, a yr 2 girl told me her mum shouts at her.",
+                           child_age_years=6)["special_routes"]
+    assert "lado" in a("A girl told me the dinner lady grabbed her arm and shouted in her face.",
+                       child_age_years=6)["special_routes"]
