@@ -437,14 +437,27 @@ or the main vignette suite. First measurements, before any fix they prompted:
   was named in all six. Of the 26 disagreements, 21 read the case higher than its writer:
   a lone word of low mood at level 2 in a level-1 case (4), 'serious domestic abuse'
   read in questions and resolved histories, and level-1 questions about process.
+- fresh/heldback189-194.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; babies and toddlers; teenagers' lives outside home; parents'
+  own histories mixed with the present; behaviour, attendance and special needs; worries
+  about adults who work with children; measured once at commit 124ed8b, the rules and
+  the second reader, which had not seen them): 97.5%, 90%, 90%, 85%, 90% and 85%
+  agreement (89.6% over the 240 cases; the rules alone: 82.5, 75, 80, 77.5, 77.5, 82.5,
+  79.2%). Sets 189, 191 and 193 met the whole target. Level-4 cases read lower: 1 (a
+  father taking his toddler abroad 'to live with the fighters', read as radicalisation at
+  level 2, not flagged). Routes missed: 12, eleven of them in set 194, whose writer put
+  the LADO on 15 of 40 cases, told as a tutor calling a boy thick, a leader letting
+  12-year-olds drink cider, a youth worker buying vodka, a coach cuffing a boy, a driver
+  smoking cannabis before pick-ups, a childminder using cocaine; and one bruise on a baby
+  after a day with a childminder.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (188 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186 and 187 also read
-no level-4 case lower and named every route: thirty-nine sets in 188 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (194 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191 and 193 also read
+no level-4 case lower and named every route: forty-two sets in 194 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
