@@ -446,7 +446,7 @@ or the main vignette suite. First measurements, before any fix they prompted:
   79.2%). Sets 189, 191 and 193 met the whole target. Level-4 cases read lower: 1 (a
   father taking his toddler abroad 'to live with the fighters', read as radicalisation at
   level 2, not flagged). Routes missed: 12, eleven of them in set 194, whose writer put
-  the LADO on 15 of 40 cases, told as a tutor calling a boy thick, a leader letting
+  the LADO on 25 of 40 cases, told as a tutor calling a boy thick, a leader letting
   12-year-olds drink cider, a youth worker buying vodka, a coach cuffing a boy, a driver
   smoking cannabis before pick-ups, a childminder using cocaine; and one bruise on a baby
   after a day with a childminder.
