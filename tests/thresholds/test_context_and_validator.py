@@ -2113,3 +2113,23 @@ def test_phrasings_from_sets_183_to_188():
                            child_age_years=6)["special_routes"]
     assert "lado" in a("A girl told me the dinner lady grabbed her arm and shouted in her face.",
                        child_age_years=6)["special_routes"]
+
+
+def test_phrasings_from_sets_189_to_194():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    # a father taking his child abroad to live with fighters
+    r = a("He told our deputy he is taking his son abroad within the month to live with the fighters.",
+          child_age_years=2)
+    assert r["level"] == 4 and "travel_to_join_conflict" in {i["id"] for i in r["indicators"]}
+    # the LADO for staff who give children drink or drugs, swear at them, cuff them, give them lifts,
+    # or lock them in
+    for text in ["One of our youth workers bought him vodka 'to help him relax'.",
+                 "Our under-15s coach was seen to cuff a 14 year old round the back of the head.",
+                 "One of our sessional tutors has been buying cigarettes for a 13 year old and giving him lifts "
+                 "in his own car.",
+                 "One of our scout leaders let a group of 12 year olds drink cans of cider round the fire.",
+                 "The escort is swearing at him and telling him to shut up."]:
+        assert "lado" in a(text, child_age_years=13)["special_routes"], text
+    # a driver who locks the doors to keep children safe is not an allegation
+    assert "lado" not in a("The driver has locked the doors and a man with a knife is outside shouting.",
+                           child_age_years=10)["special_routes"]
