@@ -450,14 +450,24 @@ or the main vignette suite. First measurements, before any fix they prompted:
   12-year-olds drink cider, a youth worker buying vodka, a coach cuffing a boy, a driver
   smoking cannabis before pick-ups, a childminder using cocaine; and one bruise on a baby
   after a day with a childminder.
+- fresh/heldback195-200.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; babies, pregnancy and parents' health; 11-16-year-olds;
+  3-11-year-olds; police and youth justice; voluntary, faith and sports groups; measured
+  once at commit af7f262, the final code of the session, the rules and the second reader,
+  which had not seen them): 95%, 87.5%, 95%, 92.5%, 92.5% and 87.5% agreement (91.7% over
+  the 240 cases; the rules alone: 87.5, 82.5, 92.5, 85, 85, 80, 85.4%). Sets 195, 197,
+  198 and 199 met the whole target, and the round met it as one set of 240: no level-4
+  case read lower, no 999 missed, every route named. Of the 20 disagreements, 18 read the
+  case higher than its writer (parents' own childhood abuse and questions about process
+  read as disclosures, a teenager's own offending at level 3).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (194 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191 and 193 also read
-no level-4 case lower and named every route: forty-two sets in 194 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (200 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198 and 199 also read
+no level-4 case lower and named every route: forty-six sets in 200 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
