@@ -38,10 +38,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .rulebook import Rulebook, RulebookError, read_cache_file, write_cache_file
+from .rulebook import ROUTES, Rulebook, RulebookError, read_cache_file, write_cache_file
 
 READER_FORMAT = 1
-ROUTES = ("lado", "prevent", "police_fgm", "private_fostering")
 DEFAULTS = {"raise_at": 0.6, "raise_to_4_at": 0.4, "route_at": 0.5, "read_unrecognised": True,
             "read_alone": [], "min_words": 30, "min_cases": 200, "regularisation": 4.0}
 SETTINGS = {"corpus", *DEFAULTS}
@@ -120,16 +119,17 @@ class Reading:
         """The words in the text that weighed most towards `level` rather than `against`."""
         r = self._reader
         ci, cj = r.classes.index(level), r.classes.index(against)
-        weight = self._vals * (r.coef[ci, self._idx] - r.coef[cj, self._idx])
-        order = np.argsort(-weight, kind="stable")[:n]
-        return [r.vocab[self._idx[k]] for k in order if weight[k] > 0]
+        return self._heaviest(r.coef[ci, self._idx] - r.coef[cj, self._idx], n)
 
     def words_for_route(self, route: str, n: int = 3) -> list[str]:
+        """The words in the text that weighed most towards naming `route`."""
         r = self._reader
-        k = r.route_names.index(route)
-        weight = self._vals * r.route_coef[k, self._idx]
+        return self._heaviest(r.route_coef[r.route_names.index(route), self._idx], n)
+
+    def _heaviest(self, coef: np.ndarray, n: int) -> list[str]:
+        weight = self._vals * coef
         order = np.argsort(-weight, kind="stable")[:n]
-        return [r.vocab[self._idx[i]] for i in order if weight[i] > 0]
+        return [self._reader.vocab[self._idx[k]] for k in order if weight[k] > 0]
 
 
 class Reader:
