@@ -460,14 +460,29 @@ or the main vignette suite. First measurements, before any fix they prompted:
   case read lower, no 999 missed, every route named. Of the 20 disagreements, 18 read the
   case higher than its writer (parents' own childhood abuse and questions about process
   read as disclosures, a teenager's own offending at level 3).
+- fresh/heldback201-206.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: police officers; GP practice staff; health visitors and midwives; nurseries and
+  childminders; secondary school pastoral staff; people outside children's services who
+  rarely call (housing, debt advice, libraries, pharmacies); measured once at commit
+  55bc68d, the rules and the second reader, which had not seen them): 97.5%, 97.5%, 95%,
+  90%, 97.5% and 87.5% agreement (94.2% over the 240 cases; the rules alone: 82.5, 85, 85,
+  82.5, 90, 77.5, 83.8%). Sets 201, 202, 203 and 205 met the whole target. Level-4 cases
+  read lower: 1 (a registered sex offender moving in with a toddler, told as 'signs in at
+  the police station every week and isn't allowed near schools or parks', where no rule
+  found anything: level 2 and flagged for review). No route missed. Of the 14
+  disagreements, 11 read the case higher than its writer: mothers' own childhood
+  abuse read as disclosures (2), a police 'domestic' that was verbal only, child
+  protection plans of six years ago read as a father drinking now, a witnessed bruise from
+  a slide, self-harm two years past, a 13-year-old making his own tea read as left alone,
+  'we're supposed to look out for bruising on babies' read as a bruise on a baby.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (200 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198 and 199 also read
-no level-4 case lower and named every route: forty-six sets in 200 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (206 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203 and 205 also read
+no level-4 case lower and named every route: fifty sets in 206 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
