@@ -83,13 +83,18 @@ PARENT_STATE_BEFORE = re.compile(
     r"((a bit|a little|very|quite|really|so|understandably|clearly|also|just|more|often|naturally|herself|himself)\s+)*$",
     re.IGNORECASE)
 # ...or the mention starts with the verb ("mum [is exhausted]")
-PARENT_JUST_BEFORE = re.compile(r"\b(mum|mom|mummy|mam|dad|daddy|mother|father|parents|both parents|the parents)\s+$",
+_SAYS = r"\s+(says|said|tells (me|us)|told (me|us)|admits|admitted|reports|reported)( that)? "
+# "mum says she's [been really low]": the parent telling of herself ("mum says he's been
+# low" is the child's)
+PARENT_JUST_BEFORE = re.compile(rf"\b((mum|mom|mummy|mam|mother)('s|{_SAYS}she('s|'d| has| had)?)?|"
+                                rf"(dad|daddy|father)('s|{_SAYS}he('s|'d| has| had)?)?|"
+                                rf"(parents|both parents|the parents)({_SAYS}they('re|'ve| have| had)?)?)\s+$",
                                 re.IGNORECASE)
 # a parent's own state, in the words the child-state indicators use
 _STATES = (r"(anxious|anxiety|tearful|teary|low|upset|worried|stressed|depressed|crying|in tears|"
            r"exhausted|tired|withdrawn|quiet|panicky|overwhelmed|scared|frightened)\b")
 STATE_WORDS = re.compile(_STATES, re.IGNORECASE)
-STATE_AFTER_VERB = re.compile(r"(is|are|was|were|seems|seemed|looks|looked|feels|felt)\s+((a bit|a little|very|quite|really|so)\s+)*"
+STATE_AFTER_VERB = re.compile(r"(is|are|was|were|seems|seemed|looks|looked|feels|felt|been|has been|had been)\s+((a bit|a little|very|quite|really|so)\s+)*"
                               + _STATES, re.IGNORECASE)
 # "Explored suicidal thoughts: none", "self-harm - denied": a denial just after the mention;
 # "(we mostly do domestic abuse but this isn't that)": the caller sets the topic aside
@@ -140,6 +145,9 @@ HISTORICAL = re.compile(
     r"\b(years ago|years back|long ago|in the past|previously|historic(al|ally)?|used to|a long time ago|at first|initially|"
     r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
+    # "... self-harm and was seen by CAMHS, but that's all finished"
+    r"(that'?s|that is|it'?s|it is|which is) (all finished|all over and done( with)?|(all )?(finished|over) now|"
+    r"all over(?=\s*([.,;:!?)]|$))|(all )?behind (her|him|them))\b|"
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
     r"moved (out of|on from|from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
     r"(last|the previous) (spring|summer|autumn|winter)|back then|"
@@ -148,12 +156,12 @@ HISTORICAL = re.compile(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
-                       r"plan\b", re.IGNORECASE)
+                       r"plans?\b", re.IGNORECASE)
 # ...also when the reason follows a "because" ("was on a CP plan about five years ago
 # because of domestic abuse"), which ends the look-back of the other cues
 PAST_PLAN_REASON = re.compile(
-    r"\b(was|were|been) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) plan\b"
-    r"[^.?!;]{0,60}\b(because of|due to|owing to|for|over|about|after|around)( the| his| her| their| some| a| an)?\s*$",
+    r"\b(was|were|been) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) plans?\b"
+    r"[^.?!;]{0,60}\b(because( of)?|due to|owing to|for|over|about|after|around)( the| his| her| their| some| a| an)?\s*$",
     re.IGNORECASE)
 # About someone else: a parent's own childhood, said before the mention ("mum's own
 # childhood") or just after it ("was neglected as a child"), not anywhere in the sentence.
@@ -193,15 +201,15 @@ _CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid
                   r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
-    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{2}},?\s*)?"
-    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and| (?:stayed|hung|came|popped|waited|got talking|came in|came back)\b[\w' -]{{0,30}}? and)?\s*)?(has |had )?{_TELLING}( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?)|,[\w' ]{{1,25}}?,)?"
+    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{1,2}},?\s*)?"
+    rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and| (?:stayed|hung|came|popped|waited|got talking|came in|came back)\b[\w' -]{{0,30}}? and)?\s*)?(has |had )?{_TELLING}(( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?))+?|,[\w' ]{{1,25}}?,)?"
     rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
     r"( that)? (she|he) (was|had been|grew up) "
     r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
     r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b|"
-    r"\b(told|tells|said|says)( me| us)? (that )?(she|he) grew up in (and out of )?(foster )?care\b|"
+    r"\b(told|tells|said|says)( me| us)? (that )?(she|he)('d| had)? (grew|grown) up in (and out of )?(foster )?care\b|"
     # "the father of an 8-year-old told the teacher, through me, that when he was a boy ..."
     # (only an apposition and how the parent was may stand between the parent and the telling)
     r"\b(father|dad|daddy)( of (a|an|the|one of (my|our|the))( [\w-]+){1,5}?)?( (got|was|became|seemed) [\w' ]{1,30}? and)? "
@@ -243,7 +251,10 @@ WHAT_IF_BEFORE = re.compile(
     r"(^|[.,;:!?\u2013\u2014-]\s*|\b(but|so)\s+)(say|let's say|imagine)\b (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|"
     r"toddler|kid|pupil|student|girl|boy|lad|lads|young (person|people)|teenagers?|teens?|(\w+[- ])?year[- ]olds?)\b[^.?!;]{0,60}$|"
     # "a parent asked me what age a kid can be left home alone": a question about any child
-    r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$",
+    r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$|"
+    # "we're supposed to look out for bruising on babies": a duty, not something seen
+    r"\b(supposed to|meant to|should|have to|need to|told to|trained to|taught to|asked to) (always )?(look|watch|check) "
+    r"(out )?for( any)?\s*$",
     re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure

@@ -2133,3 +2133,82 @@ def test_phrasings_from_sets_189_to_194():
     # a driver who locks the doors to keep children safe is not an allegation
     assert "lado" not in a("The driver has locked the doors and a man with a knife is outside shouting.",
                            child_age_years=10)["special_routes"]
+
+
+def test_phrasings_from_sets_201_to_206():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # a mother telling of her own childhood in care, with the child's name and age between
+    for text in ["Mum of one of my minded children, Isla, 2, told me today in tears that she grew up in care herself "
+                 "and got hurt by a foster carer when she was little.",
+                 "Halfway through she told me she'd grown up in care, that her stepdad had hurt her badly when she "
+                 "was little."]:
+        r = a(text, child_age_years=2)
+        assert "disclosure_of_abuse" not in ids(r) and r["level"] < 4, text
+    # ...while a child telling of being hurt stays a disclosure
+    assert a("Isla, 9, told me today in tears that her stepdad hurt her.", child_age_years=9)["level"] == 4
+    # 'hitting her milestones' is development, not being hit
+    assert "physical_abuse" not in ids(a("Mum is lovely, Isla is always clean, happy, hitting all her milestones.",
+                                         child_age_years=2))
+    assert "physical_abuse" in ids(a("Mum's boyfriend is hitting her with a belt.", child_age_years=8))
+    # child protection plans (plural) of years ago, and the reason after a bare "because", are history
+    r = a("The two older boys were on child protection plans about six years ago because their dad was drinking "
+          "heavily.", child_age_years=10)
+    assert {"parental_substance_misuse", "parental_alcohol_low"}.isdisjoint(ids(r))
+    # a duty to look out for bruising is not a bruise seen
+    assert "injury_non_mobile_baby" not in ids(a("The hygienist said we're supposed to look out for bruising on babies.",
+                                                 child_age_years=0.4))
+    assert "injury_non_mobile_baby" in ids(a("I noticed bruising on the baby's cheek.", child_age_years=0.4))
+    # over and done with
+    r = a("Two years ago she self-harmed and was seen by CAMHS, but that's all finished.", child_age_years=15)
+    assert "self_harm" not in ids(r)
+    assert "self_harm" in ids(a("She is self-harming again and it's all over her arms.", child_age_years=15))
+    # a parent's own low mood, told by the parent, is not the child's ("mum says he's been low" is)
+    assert "low_mood" not in ids(a("Mum says she's been really low lately.", child_age_years=10))
+    assert "low_mood" not in ids(a("Dad's been really low since the redundancy.", child_age_years=10))
+    r = a("Mum says he's been really low since the move.", child_age_years=10)
+    assert "low_mood" in ids(r) and "parental_mental_health" not in ids(r)
+    # a witnessed knock on the shin, written in the accident book, is ordinary childhood
+    r = a("She came down the slide too fast and knocked her shin on the frame; we wrote it in the accident book. "
+          "A bruise has come up.", child_age_years=4)
+    assert r["level"] == 1
+    # a 13-year-old making his own tea is not a young child left alone; a 7-year-old is
+    assert "child_left_alone" not in ids(a("He makes his own tea most evenings.", child_age_years=13))
+    assert "child_left_alone" in ids(a("He makes his own tea most evenings.", child_age_years=7))
+    # a first police 'domestic' found to be a verbal row only reads as parental conflict, reviewed...
+    first = ("Domestic incident last night. Verbal only, no violence, no threats, never been a call to the address "
+             "before. DASH all no.")
+    r = a(first, child_age_years=6)
+    assert r["level"] == 2 and r["needs_human_review"]
+    # ...but not a repeat, nor one with violence
+    assert a(first.replace("never been a call to the address before", "third call-out this year"),
+             child_age_years=6)["level"] >= 3
+    assert a(first + " He pushed her into the door.", child_age_years=6)["level"] >= 3
+    # slanging matches at handovers are parental conflict
+    assert "parental_conflict" in ids(a("Handovers have turned into slanging matches on the doorstep.", child_age_years=2))
+    # a parent who struggled with an earlier child, whose other parent took over his care
+    assert "previous_child_removed" in ids(a(
+        "She struggled to look after him when he was a toddler and the dad took over his care.", unborn=True))
+    # a misspelt STI in a 12-year-old; an older 'mate' picking her up
+    r = a("Swabs came back positive for chlamidya.", child_age_years=12)
+    assert r["level"] == 4 and "sexually_transmitted_infection" in ids(r)
+    assert "child_sexual_exploitation" in ids(a("There's an 'older mate' who picks her up from school in his car.",
+                                                child_age_years=13))
+    # FGM told as 'had her cut like the other girls', a saved stock of tablets and letters 'for after'
+    r = a("While they were away her grandma had her 'cut' like the other girls in the family.", child_age_years=4)
+    assert r["level"] == 4 and "police_fgm" in r["special_routes"]
+    assert "cut" not in str(ids(a("Her grandma had her hair cut like the other girls.", child_age_years=4)))
+    assert a("She said it's the tablets I've been saving.", child_age_years=16)["level"] == 4
+    assert a("Her friend saw 'letters for after' in her bag.", child_age_years=16)["level"] == 4
+    # a registered sex offender told without the words
+    assert a("Her new fella has to sign in at the police station every week and isnt allowed near schools or parks.",
+             child_age_years=1.5)["level"] == 4
+    # a named member of staff in a child's own words goes to the LADO
+    assert "lado" in a("She told her key person that 'Mr Ben in the pre-school room touches my minnie'.",
+                       child_age_years=3)["special_routes"]
+    # private fostering with a mother's cousin, at a boyfriend's mum's house, or with 'not really her auntie'
+    for text in ["She has been living with this cousin since September, about ten weeks now.",
+                 "She has been living at the boyfriend's mum's house for the last seven weeks.",
+                 "Jo said I'm not really her auntie, I'm her mum's best friend from work. She has stayed with Jo "
+                 "for six weeks."]:
+        assert "private_fostering" in a(text, child_age_years=14)["special_routes"], text
