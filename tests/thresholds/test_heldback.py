@@ -475,14 +475,28 @@ or the main vignette suite. First measurements, before any fix they prompted:
   protection plans of six years ago read as a father drinking now, a witnessed bruise from
   a slide, self-harm two years past, a 13-year-old making his own tea read as left alone,
   'we're supposed to look out for bruising on babies' read as a bruise on a baby.
+- fresh/heldback207-212.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; school nurses and sexual health clinics; very short messages
+  and long rambling ones; primary schools; adult services that see a child through the
+  parent; supplementary schools, refugee support, interpreters and home education;
+  measured once at commit f6e8890, after the fixes from sets 201-206, the rules and the
+  second reader, which had not seen them): 92.5%, 92.5%, 95%, 95%, 87.5% and 95%
+  agreement (92.9% over the 240 cases; the rules alone: 85, 80, 75, 82.5, 80, 77.5,
+  80.0%). Sets 207, 209 and 210 met the whole target. No level-4 case was read lower and
+  no 999 missed. Routes missed: 2, both private fostering (a girl living 'with her best
+  friend Chloe's family'; a family friend from church asked 'to have her'). All 17
+  disagreements read the case higher than its writer: mothers' own childhood abuse and
+  FGM told to a therapist or nurse (4), a mother's pelvic fracture read as the child's,
+  and three the second reader raised to level 4 from words such as 'bleeding' (a first
+  period) and 'died' (a father's death in A&E).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (206 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203 and 205 also read
-no level-4 case lower and named every route: fifty sets in 206 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (212 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209 and 210 also read
+no level-4 case lower and named every route: fifty-three sets in 212 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
