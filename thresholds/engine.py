@@ -37,6 +37,9 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     r"\bsince\b[^.?!]{0,60}\bin (january|february|march|april|may|june|july|august|september|october|"
     r"november|december|the (spring|summer|autumn|winter))\b|"
     r"\b(\d+|two|three|four|five|six|several|many) months? (now|ago)\b|"
+    # an arrangement meant to last ("until at least Easter", "it's open-ended")
+    r"\b(until|till|til) (at least )?(christmas|easter|the summer|summer|the end of (the )?(term|school year|year)|"
+    r"next (year|term|month|summer))\b|\b(open[- ]ended|indefinitely)\b|"
     r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
     # "fell out with her dad in September and has been living there since then"
     r"\bin (january|february|march|april|may|june|july|august|september|october|november|december|the "
@@ -102,8 +105,14 @@ def mother_age_said(text: str) -> int | None:
     return int(next(g for g in m.groups() if g)) if m else None
 
 
-FEW_WEEKS = re.compile(r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b",
-                       re.IGNORECASE)
+# A stay of a few weeks (said of the stay: "I've been seeing her for a few weeks" is not)
+_FEW = r"\b(for|over) (the )?(last |past )?(one|1|two|2|three|3|a few|a couple of) weeks?\b"
+FEW_WEEKS = re.compile(
+    rf"\b(living|staying|stayed|lived|lives|stays|been (there|here|with \w+)|moved in)\b[^.?!]{{0,60}}{_FEW}|"
+    rf"{_FEW}[^.?!]{{0,40}}\b(living|staying|with (them|her|him|the \w+)|there)\b|"
+    # (a whole sentence that is only the stay: "It's been a couple of weeks.")
+    rf"\b(it'?s|it has) been (about |only |just )?(one|two|three|a few|a couple of) weeks?\b",
+    re.IGNORECASE)
 
 # Attendance given as a figure ("attendance 84%", "from 96% to 74%", "down to 71% this
 # year"); the look-ahead lets the scanner skip positions that cannot start a match.

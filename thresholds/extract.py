@@ -154,6 +154,11 @@ HISTORICAL = re.compile(
     # "he's completed his referral order": an order or plan already served
     r"(completed|finished|served|closing|closed) (his|her|their|[A-Z][\w'-]+'s)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
+# "Last year she was [bullied] by two girls": a sentence that opens in a past year
+LAST_YEAR_OPENING = re.compile(r"\s*(last|the previous|the year before last) (year|school year|academic year)\b",
+                               re.IGNORECASE)
+STILL_NOW = re.compile(r"\b(since|ever since|until now|still|again|now|this (year|term)|ongoing|continu\w*|carr(y|ies|ied) on)\b",
+                       re.IGNORECASE)
 # A past plan makes what it was for history ("was on a CP plan in 2019 for neglect").
 PAST_PLAN = re.compile(r"\b(was|were) (on|subject to) (a |an )?(child protection|CP|child in need|CIN) "
                        r"plans?\b", re.IGNORECASE)
@@ -183,13 +188,20 @@ OTHER_PERSON_AFTER = re.compile(
 # (34) said he", "Mum Amal told me at booking that she"), and a cue that the telling is
 # about the parent's own childhood. Only a time or place may come between the telling and
 # the mention, not another person ("Mum told me Ella said ..." is Ella's disclosure).
-_TELLING = r"(told|tells|said|says|disclosed|shared|explained|mentioned|talked about)( to)?( me| us)?"
+_TELLING = (r"(told|tells|said|says|disclosed|shared|explained|mentioned|(talked|spoken|spoke|opened up)"
+            r"( for the first time| openly| today| in (therapy|session|counselling))? about)( to)?( me| us)?")
 PARENT_TELLING = re.compile(
     rf"\b(mum|mom|mother|dad|father|parent|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?"
     rf"(,? \d{{2}},?)?(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low) and)?)?\s*((has |had )?{_TELLING}"
     r"( (our|the|a|my|his|her) ([\w'-]+ ){0,2}(worker|teacher|nurse|visitor|lead|officer|practitioner|manager|advisor|mentor|GP|doctor))?"
     r"( (during|at|in|on|when|while|after|before)( [\w'-]+){1,3}?)?( that)?( (she|he)( was| had been| has been| were)?)?)?"
     r"\s*$", re.IGNORECASE)
+# ...or a "she" or "he" telling, where the sentence before is about the parent
+PRONOUN_TELLING = re.compile(
+    rf"^\s*(she|he)( then| later| also| eventually| suddenly| quietly)?\s*((has |had )?{_TELLING}( that)?"
+    r"( (she|he)( was| had been| has been| were)?)?)?\s*$", re.IGNORECASE)
+PREV_PARENT_SUBJECT = re.compile(r"(^|[.?!]\s+)([\w'-]+ ){0,3}?(mum|mother|mom|dad|father)\b[^.?!]*[.?!]\s*$",
+                                 re.IGNORECASE)
 # "Ms Hadley told me she was in care as a child and was [sexually abused]", "Mum of one of my
 # pre-schoolers, Lily-Mae (4), told me today that she was [sexually abused] by her uncle when
 # she was little": a parent who tells, in the same clause, of her own childhood. Only an
@@ -203,7 +215,7 @@ PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
     rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{1,2}},?\s*)?"
     rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and| (?:stayed|hung|came|popped|waited|got talking|came in|came back)\b[\w' -]{{0,30}}? and)?\s*)?(has |had )?{_TELLING}(( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?))+?|,[\w' ]{{1,25}}?,)?"
-    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
+    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?|being)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
     r"( that)? (she|he) (was|had been|grew up) "
@@ -233,6 +245,13 @@ OWN_MEDICATION = re.compile(
     r"\b(schiz\w*|bipolar|psychosis|psychotic|depression|depressed|paranoi\w*|mental health|mental illness)\b[^.?!]{0,30}"
     r"\b(stopped|stopping|stops|come off|came off|coming off)\s+(taking\s+)?(his|her)\s+(own\s+)?"
     r"(medication|meds|medicine|tablets|antipsychotics?|antidepressants|lithium|treatment|injections?)\b", re.IGNORECASE)
+# "a mum who's been with us six weeks after a bad pelvic [fracture]": the parent's own injury
+# (not where the child is named between: "mum has brought him in with a [fracture]")
+PARENT_OWN_INJURY = re.compile(
+    r"\b(mum|mother|dad|father)\b( who'?s| who is| who has| who was| is| was| has| had)( been)?\b"
+    r"(?:(?!\b(him|her|them|baby|child|son|daughter|kids?|boy|girl|toddler)\b)[^.?!;]){0,50}\b(after|with|following|from|for) "
+    r"(a |an |her |his )?((bad|serious|nasty|complicated|badly|broken) )*([\w-]+ )?$", re.IGNORECASE)
+INJURY_WORDS = re.compile(r"(fractur\w*|broken|break|bruis\w*|burns?|injur\w*|cuts?|wounds?)\b", re.IGNORECASE)
 # "what if Maya, or any child, told us she was being hurt": a supposition, even across commas
 PARENT_WORD = re.compile(r"\b(mum|mom|mother|dad|father|parent|client|patient)\b", re.IGNORECASE)
 # "... said his stepdad had battered him - hypothetically - what would I do?"
@@ -254,8 +273,18 @@ WHAT_IF_BEFORE = re.compile(
     r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$|"
     # "we're supposed to look out for bruising on babies": a duty, not something seen
     r"\b(supposed to|meant to|should|have to|need to|told to|trained to|taught to|asked to) (always )?(look|watch|check) "
-    r"(out )?for( any)?\s*$",
+    r"(out )?for( any)?\s*$|"
+    # "asked whether he needs to register with the council as some kind of foster carer"
+    r"\b(whether|if)\b[^.?!;]{0,50}\b(register|registered|count|counts|counted|class|classed|treated|regarded|seen)"
+    r"( with [\w ]{1,25}?)? as (an? |some (kind|sort) of )?\s*$|"
+    # "thinks any parent with psychosis should be referred": a rule about everyone
+    r"\b(any|every|all)( \w+)? (parents?|mums?|dads?|mothers?|fathers?|children|child|kids?|families|pupils?|babies)"
+    r"( who (has|have|is|are|had))?( with| on| using)?( an?)?\s*$",
     re.IGNORECASE)
+# ...also when the mention starts with the person ("any [parent with psychosis]")
+ANY_JUST_BEFORE = re.compile(r"\b(any|every|all)\s+$", re.IGNORECASE)
+ANYONE_INSIDE = re.compile(r"(parents?|mums?|dads?|mothers?|fathers?|children|child|kids?|families|pupils?|babies)\b",
+                           re.IGNORECASE)
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
 MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)"
@@ -444,7 +473,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))
             and not (HABITUAL_IF_BEFORE.search(scope) and HABITUAL_AFTER.match(inside))) or (
-            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before) or \
+            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before) or (
+            ANY_JUST_BEFORE.search(before) and ANYONE_INSIDE.match(inside)) or \
             HYPOTHETICAL_AFTER.match(text, m_end):
         return "hypothetical"
     if POST_NEGATION.match(text, m_end):
@@ -467,6 +497,11 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
     # her own childhood (checked before history, which a disclosure is exempt from)
     if PARENT_TELLING.search(scope) and (CHILDHOOD.search(tail[:80]) or (
             check_inside and CHILDHOOD.search(inside))):
+        return "other_person"
+    # "Mum of a Year 5 girl stayed behind and got upset. She told me she was [sexually abused]
+    # by her stepfather when she was a kid": the parent of the sentence before, telling
+    if PRONOUN_TELLING.search(scope) and PREV_PARENT_SUBJECT.search(text, 0, sent_start) and (
+            CHILDHOOD.search(tail[:80]) or (check_inside and CHILDHOOD.search(inside))):
         return "other_person"
     sentence = text[sent_start: sentence_end if sentence_end != -1 else len(text)]
     own = PARENT_OWN_CHILDHOOD.search(sentence)
@@ -491,6 +526,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "other_person"
     if OWN_MEDICATION.search(inside):
         return "other_person"
+    if PARENT_OWN_INJURY.search(scope) and INJURY_WORDS.match(inside):
+        return "other_person"
     if check_inside and MOTHER_TELLS_OF_HERSELF.match(inside) and MOTHER_BEFORE.search(scope):
         return "other_person"
     # "Mrs A, 24, told me she had FGM": an adult, by her stated age, telling of what was
@@ -499,7 +536,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "other_person"
     # A past-time cue reaches a few words ("used to mind her"), not a whole long clause.
     near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])
-    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]) or \
+    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]) or (
+            LAST_YEAR_OPENING.match(scope) and not STILL_NOW.search(scope + inside + tail)) or \
             PAST_PLAN_REASON.search(before):
         return "historical"
     # ("told me she grew up in care after her stepdad abused her": the cue can sit inside

@@ -2212,3 +2212,62 @@ def test_phrasings_from_sets_201_to_206():
                  "Jo said I'm not really her auntie, I'm her mum's best friend from work. She has stayed with Jo "
                  "for six weeks."]:
         assert "private_fostering" in a(text, child_age_years=14)["special_routes"], text
+
+
+def test_phrasings_from_sets_207_to_212():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # 'mature for his age' alone is praise; said to a child in messages it is grooming
+    assert "child_sexual_exploitation" not in ids(a("Nice lad, very mature for his age, always asks after everyone.",
+                                                    child_age_years=12))
+    assert "child_sexual_exploitation" in ids(a("The teacher's messages keep telling her she is 'very mature for her "
+                                                "age'.", child_age_years=15))
+    # thrown out, and staying with her nan: not homeless
+    assert "family_homelessness" not in ids(a("Her mum threw her out so shes at her nans now.", child_age_years=15))
+    assert "family_homelessness" in ids(a("Her mum threw her out and she's been sofa surfing.", child_age_years=15))
+    # an STI in a 16-year-old with a same-age partner and a clear risk assessment; under 13 it is always level 4
+    text = ("Positive chlamydia on a routine screen. Partner is his girlfriend, also {0}; nothing came up on the risk "
+            "assessment.")
+    assert a(text.format(16), child_age_years=16)["level"] == 1
+    assert a(text.format(12), child_age_years=12)["level"] == 4
+    # a 'bruise' that was felt tip and wiped off; a knock off his little bike
+    assert a("The 'bruise' was blue felt tip that came off with a wipe.", child_age_years=3)["level"] == 1
+    assert a("The 'bruise' was felt tip that came off with a wipe, and there is a second bruise on his back.",
+             child_age_years=3)["level"] >= 2
+    assert a("He has a bruise on his shin; he came off his little bike on the yard.", child_age_years=4)["level"] == 1
+    # a rule about every parent is not this parent
+    r = a("My student thinks any parent with psychosis should be referred.", child_age_years=3)
+    assert {"parental_mental_illness_affecting_care", "serious_mental_health"}.isdisjoint(ids(r))
+    # a question about registering 'as some kind of foster carer' is not a child in care
+    assert "open_child_protection_or_care" not in ids(a(
+        "The uncle asked whether he needs to register with the council as some kind of foster carer.", child_age_years=11))
+    # a parent's own injury
+    assert "fracture" not in ids(a("We've got a mum who's been with us six weeks after a bad pelvic fracture.",
+                                   child_age_years=11))
+    assert "fracture" in ids(a("Mum has brought him in with a fracture to his arm.", child_age_years=2))
+    assert "injury_mark" in ids(a("He came back from a weekend at dad's flat with a bruise on his cheek.",
+                                  child_age_years=2))
+    # a year past, unless it goes on
+    assert "bullying" not in ids(a("Last year she was bullied by two girls; that was sorted by the summer.",
+                                   child_age_years=9))
+    assert "bullying" in ids(a("Last year she was bullied and it has started again now.", child_age_years=9))
+    # the mother of the sentence before, telling of her own childhood; a child's own telling stays a disclosure
+    r = a("Mum of a Year 5 girl stayed behind and got upset. She told me she was sexually abused by her stepfather "
+          "when she was a kid.", child_age_years=9)
+    assert r["level"] < 4
+    assert a("Mum came in with Ella today. She told me she was sexually abused by her stepdad last year.",
+             child_age_years=9)["level"] == 4
+    assert a("My client has talked for the first time about being sexually abused by her stepfather when she was a "
+             "girl.", child_age_years=7)["level"] < 4
+    # a 13-year-old's own FGM 'as a little girl' is still known FGM
+    r = a("She told the school nurse she had been cut as a little girl before coming to the UK.", child_age_years=13)
+    assert r["level"] == 4 and "police_fgm" in r["special_routes"]
+    # private fostering: a best friend's family named, a family friend asked 'to have her' until Easter;
+    # a few weeks of something else is not a short stay
+    for text in ["I've been seeing her for a few weeks. She's been living with her best friend Chloe's family since "
+                 "then, about six weeks now; they're not related.",
+                 "Mum went abroad in August and asked a family friend from church to have her while she's away; they "
+                 "are not related. Mum expects to be away until at least Easter."]:
+        assert "private_fostering" in a(text, child_age_years=14)["special_routes"], text
+    assert "private_fostering" not in a("She's been staying with her best friend Chloe's family for a couple of weeks; "
+                                        "they're not related.", child_age_years=14)["special_routes"]
