@@ -489,14 +489,25 @@ or the main vignette suite. First measurements, before any fix they prompted:
   FGM told to a therapist or nurse (4), a mother's pelvic fracture read as the child's,
   and three the second reader raised to level 4 from words such as 'bleeding' (a first
   period) and 'died' (a father's death in A&E).
+- fresh/heldback213-218.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; babies and the under-fives; teenagers; households with several
+  children and adults; hesitant callers who hedge; clipped case notes full of acronyms;
+  measured once at commit a05f577, after the fixes from sets 201-212, the rules and the
+  second reader, which had not seen them): 95%, 97.5%, 97.5%, 100%, 97.5% and 90%
+  agreement (96.3% over the 240 cases; the rules alone: 87.5, 80, 87.5, 92.5, 92.5, 87.5,
+  87.9%). All six sets met the whole target: no level-4 case read lower, no 999 missed,
+  every route named. All 9 disagreements read the case higher than its writer (a
+  'CP plan (neglect) 2018 ... NFA 2019' read as neglect now, 'he's been hitting out' in
+  the playground read as a disclosure, a debate project on knife law read as offending,
+  'Mum's told me Callum has come home drunk' read as the mother's drinking).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (212 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209 and 210 also read
-no level-4 case lower and named every route: fifty-three sets in 212 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (218 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210 and 213-218 also read
+no level-4 case lower and named every route: fifty-nine sets in 218 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
