@@ -143,7 +143,7 @@ def _years_before(this_year: int, since: int = 1990) -> str:
 _PAST_YEARS = _years_before(date.today().year)
 HISTORICAL = re.compile(
     r"\b(years ago|years back|long ago|in the past|previously|historic(al|ally)?|used to|a long time ago|at first|initially|"
-    r"when (he|she|they) (was|were) (a baby|younger|little|small)|(was|were) closed|"
+    r"when (he|she|they|(?-i:[A-Z])[\w'-]+) (was|were) (a baby|younger|little|small|a toddler)|(was|were) closed|"
     r"closed (in|last)|closed \d{4}|(ended|finished|stopped) (in|last)|no longer|in (YEARS)|"
     # "... self-harm and was seen by CAMHS, but that's all finished"
     r"(that'?s|that is|it'?s|it is|which is) (all finished|all over and done( with)?|(all )?(finished|over) now|"
@@ -154,6 +154,8 @@ HISTORICAL = re.compile(
     # "he's completed his referral order": an order or plan already served
     r"(completed|finished|served|closing|closed) (his|her|their|[A-Z][\w'-]+'s)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
+# "CP plan (neglect) 2018": a past year just after the bracket the mention closes
+YEAR_AFTER_BRACKET = re.compile(r"\)\s*(in |from |until |till )?(YEARS)\b".replace("YEARS", _PAST_YEARS))
 # "Last year she was [bullied] by two girls": a sentence that opens in a past year
 LAST_YEAR_OPENING = re.compile(r"\s*(last|the previous|the year before last) (year|school year|academic year)\b",
                                re.IGNORECASE)
@@ -277,6 +279,9 @@ WHAT_IF_BEFORE = re.compile(
     # "asked whether he needs to register with the council as some kind of foster carer"
     r"\b(whether|if)\b[^.?!;]{0,50}\b(register|registered|count|counts|counted|class|classed|treated|regarded|seen)"
     r"( with [\w ]{1,25}?)? as (an? |some (kind|sort) of )?\s*$|"
+    # "what the law says on carrying a blade", "asking if she should push for SALT": a question
+    r"\bwhat the law says (on|about)\s*$|\b(ask\w*|wonder\w*|question\w*) (me |us )?(if|whether) (she|he|they|we|I|mum|dad) "
+    r"(should|could|ought to|needs? to|can) (push for|ask for|get|request|be referred (to|for)|refer (\w+ )?(to|for))\s*$|"
     # "thinks any parent with psychosis should be referred": a rule about everyone
     r"\b(any|every|all)( \w+)? (parents?|mums?|dads?|mothers?|fathers?|children|child|kids?|families|pupils?|babies)"
     r"( who (has|have|is|are|had))?( with| on| using)?( an?)?\s*$",
@@ -346,7 +351,9 @@ NOBODY_BEFORE_LAST_WORD = re.compile(r"\b(nobody|no one|no-one|noone)(['\u2019]s
 NOBODY_SUBJECT_BEFORE = re.compile(r"\b(nobody|no one|no-one|noone)(['\u2019]s)?\s+((has|have|had|is|was|ever|been)\s+){0,2}$", re.IGNORECASE)
 # "nothing" denies only the word straight after it ("nothing extremist on his phone"),
 # not a whole clause ("nothing to eat, bruises on his arm")
-NOTHING_JUST_BEFORE = re.compile(r"\bnothing\s+$", re.IGNORECASE)
+# ("nothing Olivia has [said suggests anyone's hurting her]": nothing the child has said)
+NOTHING_JUST_BEFORE = re.compile(r"\bnothing(( (?-i:[A-Z])[\w'-]+| (she|he|they|the (child|boy|girl)))( has| had| ever)*)?\s+$",
+                                 re.IGNORECASE)
 NEGATION_WINDOW_WORDS = 5
 HISTORY_WINDOW_WORDS = 8
 # The caller saying who they are ("Teacher - ...", "I'm a school nurse, ...") is not a
@@ -536,7 +543,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "other_person"
     # A past-time cue reaches a few words ("used to mind her"), not a whole long clause.
     near = " ".join(scope.split()[-HISTORY_WINDOW_WORDS:])
-    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]) or (
+    if HISTORICAL.search(near) or PAST_PLAN.search(scope) or HISTORICAL.search(tail[:60]) or YEAR_AFTER_BRACKET.match(tail) or (
             LAST_YEAR_OPENING.match(scope) and not STILL_NOW.search(scope + inside + tail)) or \
             PAST_PLAN_REASON.search(before):
         return "historical"

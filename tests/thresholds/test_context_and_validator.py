@@ -2271,3 +2271,34 @@ def test_phrasings_from_sets_207_to_212():
         assert "private_fostering" in a(text, child_age_years=14)["special_routes"], text
     assert "private_fostering" not in a("She's been staying with her best friend Chloe's family for a couple of weeks; "
                                         "they're not related.", child_age_years=14)["special_routes"]
+
+
+def test_phrasings_from_sets_213_to_218():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # nothing the child has said
+    assert "disclosure_of_abuse" not in ids(a("No injuries, and nothing Olivia has said suggests anyone's hurting her.",
+                                              child_age_years=4))
+    assert "disclosure_of_abuse" in ids(a("Olivia has said that her dad is hurting her.", child_age_years=4))
+    # 'hitting out' and hitting other children are the child's behaviour, not a disclosure
+    assert "disclosure_of_abuse" not in ids(a("The class teacher says he's been hitting out a bit in the playground.",
+                                              child_age_years=6))
+    assert "disclosure_of_abuse" in ids(a("He says his stepdad has been hitting him.", child_age_years=6))
+    # 'when Ruby was little', and a plan whose year follows its bracket, are history
+    assert "domestic_abuse" not in ids(a("When Ruby was little there was domestic violence from her dad.",
+                                         child_age_years=8))
+    assert "neglect" not in ids(a("File shows CP plan (neglect) 2018 for her and older bro, NFA 2019.",
+                                  child_age_years=7))
+    assert "neglect" in ids(a("File shows CP plan (neglect) started this week.", child_age_years=7))
+    # a parent telling of a named child's drinking is not the parent's drinking
+    r = a("Mum's told me Callum, fifteen, has come home drunk from a mate's a couple of times.", child_age_years=15)
+    assert "parental_substance_misuse" not in ids(r)
+    assert "parental_substance_misuse" in ids(a("Mum's told me Dad has been drunk every night this week.",
+                                                child_age_years=15))
+    # a knife crime assembly, and a question about what the law says, are not offending
+    r = a("After my knife crime assembly a boy stayed behind asking about what the law says on carrying a blade.",
+          child_age_years=14)
+    assert "early_offending" not in ids(r)
+    assert "early_offending" in ids(a("He has been arrested for knife crime.", child_age_years=14))
+    # asking whether to push for speech therapy is a question, not a delay
+    assert "developmental_delay" not in ids(a("Mum asking if she should push for SALT.", child_age_years=2))
