@@ -500,14 +500,28 @@ or the main vignette suite. First measurements, before any fix they prompted:
   'CP plan (neglect) 2018 ... NFA 2019' read as neglect now, 'he's been hitting out' in
   the playground read as a disclosure, a debate project on knife law read as offending,
   'Mum's told me Callum has come home drunk' read as the mother's drinking).
+- fresh/heldback219-224.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; health callers; education callers; community groups and
+  private arrangements; police, probation, youth justice and housing; messages that try
+  to mislead (instructions to the assistant, insisted levels, one serious fact in long
+  irrelevant text, misspellings); measured once at commit 713dee2, after the fixes from
+  sets 201-218, the rules and the second reader, which had not seen them): 97.5%, 97.5%,
+  97.5%, 97.5%, 97.5% and 100% agreement (97.9% over the 240 cases; the rules alone: 95,
+  85, 87.5, 80, 87.5, 92.5, 87.9%). Sets 219, 220, 222, 223 and 224 met the whole target.
+  No level-4 case was read lower and no 999 missed. Routes missed: 1 (private fostering
+  'since the end of August ... It's now November', a stay the rules could not date). Of
+  the 5 disagreements, all read the case higher than its writer: a mother's own care
+  history at booking read as a disclosure, self-harm 'back in Year 8', a family already
+  moved out of temporary accommodation, and a father drunk at pick-up 'last week' read as
+  an emergency now.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (218 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210 and 213-218 also read
-no level-4 case lower and named every route: fifty-nine sets in 218 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (224 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220 and 222-224 also read
+no level-4 case lower and named every route: sixty-four sets in 224 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
