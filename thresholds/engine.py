@@ -40,6 +40,8 @@ PRIVATE_FOSTERING_DURATION = re.compile(
     # an arrangement meant to last ("until at least Easter", "it's open-ended")
     r"\b(until|till|til) (at least )?(christmas|easter|the summer|summer|the end of (the )?(term|school year|year)|"
     r"next (year|term|month|summer))\b|\b(open[- ]ended|indefinitely)\b|"
+    # "Her parents moved abroad at the end of August ... It's now November."
+    r"\b(it'?s|it is) now (january|february|march|april|may|june|july|august|september|october|november|december)\b|"
     r"\b([4-9]|\d\d|four|five|six|seven|eight|nine|ten) (weeks|wks) (now|ago)\b|"
     # "fell out with her dad in September and has been living there since then"
     r"\bin (january|february|march|april|may|june|july|august|september|october|november|december|the "

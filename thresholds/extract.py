@@ -151,6 +151,8 @@ HISTORICAL = re.compile(
     # "has just moved out of a temporary B&B", "after a few months in temporary accommodation"
     r"moved (out of|on from|from)|after (a few|several|some|\d+|two|three|four|five|six) (weeks|months|years) (in|at)|"
     r"(last|the previous) (spring|summer|autumn|winter)|back then|"
+    # "Back in Year 8 she was [self-harming]"
+    r"back in (year|yr|y) ?\d{1,2}|back in (reception|nursery|primary( school)?|infants|juniors)|"
     # "he's completed his referral order": an order or plan already served
     r"(completed|finished|served|closing|closed) (his|her|their|[A-Z][\w'-]+'s)( (\d+|two|three|six|nine|twelve)[- ]month)?$)".replace(
         "YEARS", _PAST_YEARS), re.IGNORECASE)
@@ -221,7 +223,7 @@ PARENT_OWN_CHILDHOOD = re.compile(
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
     r"( that)? (she|he) (was|had been|grew up) "
-    r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted) ((herself|himself)|(herself |himself )?"
+    r"(in (foster )?care|in and out of (foster )?care|looked after|fostered|adopted|(taken|put|placed) into (foster )?care) ((herself|himself)|(herself |himself )?"
     r"(as an? (kid|child|girl|boy|teenager)|when (she|he) was (little|young|a child)|growing up))\b|"
     r"\b(told|tells|said|says)( me| us)? (that )?(she|he)('d| had)? (grew|grown) up in (and out of )?(foster )?care\b|"
     # "the father of an 8-year-old told the teacher, through me, that when he was a boy ..."

@@ -2302,3 +2302,30 @@ def test_phrasings_from_sets_213_to_218():
     assert "early_offending" in ids(a("He has been arrested for knife crime.", child_age_years=14))
     # asking whether to push for speech therapy is a question, not a delay
     assert "developmental_delay" not in ids(a("Mum asking if she should push for SALT.", child_age_years=2))
+
+
+def test_phrasings_from_sets_219_to_224():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # a family given the keys to a permanent home, settling in: the temporary housing is behind them
+    r = a("They were in temporary accommodation for a year. They got the keys to a permanent three-bed house last "
+          "month and I did the settling-in visit yesterday.", child_age_years=9)
+    assert r["level"] == 1
+    # a temporary accommodation scheme is a service, not a family's housing
+    assert "poor_housing" not in ids(a("We're setting up a new temporary accommodation scheme.", child_age_years=9))
+    # a mother's own care history at booking
+    r = a("She told me she was taken into care as a teenager because her stepfather abused her.", unborn=True)
+    assert "disclosure_of_abuse" not in ids(r) and r["level"] < 4
+    # 'back in Year 8' is history
+    assert "self_harm" not in ids(a("Back in Year 8 she was self-harming and was under CAMHS for a year.",
+                                    child_age_years=16))
+    # a fall in the car park last week is not a drunk parent getting into the car now
+    r = a("Dad has picked him up smelling of drink and slurring; last week he was so unsteady he fell over in the car "
+          "park.", child_age_years=8)
+    assert r["recommendation"] != "emergency_999"
+    r = a("Dad is drunk and slurring and is putting him in the car now.", child_age_years=8)
+    assert r["recommendation"] == "emergency_999"
+    # a stay dated by 'It's now November'
+    assert "private_fostering" in a(
+        "Her parents moved abroad at the end of August and she's living with her best friend's family, no relation. "
+        "It's now November.", child_age_years=15)["special_routes"]
