@@ -514,14 +514,28 @@ or the main vignette suite. First measurements, before any fix they prompted:
   history at booking read as a disclosure, self-harm 'back in Year 8', a family already
   moved out of temporary accommodation, and a father drunk at pick-up 'last week' read as
   an emergency now.
+- fresh/heldback225-230.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; disabled children and special needs; children online and in
+  relationships; parents' own difficulties; hurried phone messages full of abbreviations;
+  children from abroad or on the move; measured once at commit a663924, after the fixes
+  from sets 201-224, the rules and the second reader, which had not seen them): 97.5%,
+  95%, 100%, 85%, 100% and 92.5% agreement (95.0% over the 240 cases; the rules alone:
+  90, 82.5, 87.5, 82.5, 92.5, 75, 85.0%). Sets 225, 227 and 229 met the whole target.
+  Level-4 cases read lower: 1 (an 18-month-old no professional has seen for three months
+  while the family moved three times, where no rule found anything: read level 3 by the
+  second reader and flagged for review). Routes missed: 1 (the LADO for a carer at a
+  respite unit). Of the 12 disagreements, 10 read the case higher than its writer (a
+  mother trafficked at fifteen, a football kick told by the child read as a disclosure,
+  an asylum-seeking family's hotel room read as exploitation, a parent's word of drinking
+  or time in prison beside a child whose needs are met).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (224 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220 and 222-224 also read
-no level-4 case lower and named every route: sixty-four sets in 224 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (230 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220, 222-225, 227 and 229 also read
+no level-4 case lower and named every route: sixty-seven sets in 230 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
