@@ -219,7 +219,9 @@ PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
     rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{1,2}},?\s*)?"
     rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and| (?:stayed|hung|came|popped|waited|got talking|came in|came back)\b[\w' -]{{0,30}}? and)?\s*)?(has |had )?{_TELLING}(( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?))+?|,[\w' ]{{1,25}}?,)?"
-    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?|being)\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
+    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?|being|"
+    # ("... that when she was fifteen she was brought to this country and [trafficked]")
+    rf"(?=when (she|he) ((herself|himself) )?was))\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
     r"\b(told|tells|said|says)( me| us)?( (for the first time|today|at [\w' ]{1,25}?|in [\w' ]{1,25}?|during [\w' ]{1,25}?))?"
     r"( that)? (she|he) (was|had been|grew up) "

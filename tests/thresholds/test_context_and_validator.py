@@ -2329,3 +2329,31 @@ def test_phrasings_from_sets_219_to_224():
     assert "private_fostering" in a(
         "Her parents moved abroad at the end of August and she's living with her best friend's family, no relation. "
         "It's now November.", child_age_years=15)["special_routes"]
+
+
+def test_phrasings_from_sets_225_to_230():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # a child no professional can find or has seen
+    for text in ["I can't find an eighteen-month-old on my caseload.", "Nobody's seen her for over three months.",
+                 "I've tried four home visits at the addresses given, nobody there."]:
+        assert a(text, child_age_years=1.5)["level"] == 4, text
+    # the LADO for a carer at a respite unit
+    assert "lado" in a("She came to school on Monday from her weekend at the respite unit and when we changed her I "
+                       "found fingertip-shaped bruises on both upper arms.", child_age_years=6)["special_routes"]
+    # kicked playing football, told by the child, is an explained knock
+    r = a("He has a bruise on his shin. He told me straight away he got kicked playing football at the rec.",
+          child_age_years=8)
+    assert r["level"] == 1 and "disclosure_of_abuse" not in ids(r)
+    assert "disclosure_of_abuse" in ids(a("He told me his stepdad kicked him.", child_age_years=8))
+    # a family placed in a hotel room is housing, not exploitation; a hotel key card in a girl's bag is a sign
+    assert "child_sexual_exploitation" not in ids(a("The family are placed together in a hotel room with damp.",
+                                                    child_age_years=4))
+    assert "child_sexual_exploitation" in ids(a("Her mum found a hotel key card in her school bag.", child_age_years=14))
+    # a mother trafficked when she was fifteen, telling of it now
+    r = a("Mum told me in confidence at the school gate that when she was fifteen she was brought to this country and "
+          "trafficked.", child_age_years=6)
+    assert "trafficking" not in ids(r)
+    # 'the domestic abuse worker' is a role, not a disclosure
+    assert "disclosure_of_abuse" not in ids(a("No hitting, she says, and the domestic abuse worker did a risk assessment.",
+                                              child_age_years=3))
