@@ -528,14 +528,27 @@ or the main vignette suite. First measurements, before any fix they prompted:
   mother trafficked at fifteen, a football kick told by the child read as a disclosure,
   an asylum-seeking family's hotel room read as exploitation, a parent's word of drinking
   or time in prison beside a child whose needs are met).
+- fresh/heldback231-236.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; rural and small-town callers; night and weekend callers;
+  pupil referral units, alternative provision and home education; children's own words
+  quoted at length; professionals worried about a colleague or volunteer; measured once
+  at commit 74c516c, after the fixes from sets 201-230, the rules and the second reader,
+  which had not seen them): 100%, 97.5%, 85%, 95%, 100% and 92.5% agreement (95.0% over
+  the 240 cases; the rules alone: 95, 82.5, 72.5, 85, 90, 90, 85.8%). Sets 231, 232, 234
+  and 235 met the whole target. No level-4 case was read lower and no 999 missed. Routes
+  missed: 1 (the LADO for a volunteer minibus driver drunk at the wheel, where the 999
+  was named). Of the 12 disagreements, 11 read the case higher than its writer: mothers'
+  own childhood abuse told to a GP, a college tutor and a health visitor (3), a training
+  scenario about an 'older guy', and two 14-year-olds buying crisps after ten at night,
+  read as level 4 by the second reader where no rule found anything.
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (230 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220, 222-225, 227 and 229 also read
-no level-4 case lower and named every route: sixty-seven sets in 230 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (236 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220, 222-225, 227, 229, 231, 232, 234 and 235 also read
+no level-4 case lower and named every route: seventy-one sets in 236 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
