@@ -217,9 +217,9 @@ _CHILDHOOD_CUE = (r"(as an? ((young|small|little) )?(child|girl|boy|teenager|kid
                   r"(herself|himself) (from|as an?) |from (age |the age of )?\d{1,2}\b)")
 PARENT_OWN_CHILDHOOD = re.compile(
     rf"\b(mum|mom|mother|dad|father|client|patient|(?-i:Mrs|Ms|Mr|Miss|Mx)\.?(?= [A-Z]))"
-    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\(\d+\)\s*)?,?\s*(\d{{1,2}},?\s*)?"
+    rf"( of (a|an|the|her|his|\d+|one of (my|our|the))( [\w-]+){{1,4}}?)?,?( [A-Z][\w'-]+)?\s*(\([^()]{{0,40}}\)\s*)?,?\s*(\d{{1,2}},?\s*)?"
     rf"(?:(?: (?:got|was|became|seemed|went|gets|is) (?:a bit |a little |really |very |quite |so )?(?:upset|teary|tearful|emotional|distressed|quiet|low)( (at|in|during|after|over) [\w' ]{{1,30}}?)? and| (?:stayed|hung|came|popped|waited|got talking|came in|came back)\b[\w' -]{{0,30}}? and)?\s*)?(has |had )?{_TELLING}(( (for the first time|today|yesterday|recently|at [\w' ]{{1,25}}?|during [\w' ]{{1,25}}?|in [\w' ]{{1,25}}?))+?|,[\w' ]{{1,25}}?,)?"
-    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his) [\w-]+( [\w-]+)?|being|"
+    rf"( that)? ((she|he) (was|had been|has been|grew up|got|spent)|(her|his|an?|the) [\w-]+( [\w-]+)?|being|"
     # ("... that when she was fifteen she was brought to this country and [trafficked]")
     rf"(?=when (she|he) ((herself|himself) )?was))\b[^.?!;]{{0,150}}?\b{_CHILDHOOD_CUE}|"
     # "(she) told me she was in care herself from age 9 and was [abused]": "herself" marks the adult
@@ -274,7 +274,7 @@ WHAT_IF_BEFORE = re.compile(
     r"young (person|people)|teenagers?|teens?|(\w+[- ])?year[- ]olds?)\b[^.?!;]{0,60}$|"
     # "Say one of my lads came in and said ...": a supposition opening its sentence
     r"(^|[.,;:!?\u2013\u2014-]\s*|\b(but|so)\s+)(say|let's say|imagine)\b (a|an|any|one of (our|my|the)) (\w+ ){0,2}(baby|child|"
-    r"toddler|kid|pupil|student|girl|boy|lad|lads|young (person|people)|teenagers?|teens?|(\w+[- ])?year[- ]olds?)\b[^.?!;]{0,60}$|"
+    r"toddler|kid|pupil|student|girl|boy|lad|lads|young (person|people)|teenagers?|teens?|(\w+[- ])?year[- ]olds?)\b[^.?!;]{0,100}$|"
     # "a parent asked me what age a kid can be left home alone": a question about any child
     r"\b(what age|how old)\b[^.?!;]{0,40}\b(can|could|should|may|must|is it (ok|okay|legal|allowed))\b[^.?!;]{0,20}$|"
     # "we're supposed to look out for bruising on babies": a duty, not something seen
@@ -527,6 +527,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "other_person"
     about_own = ABOUT_OWN_CHILDHOOD.search(sentence)
     if about_own and about_own.end() <= rel and rel - about_own.end() <= 100:
+        return "other_person"
+    if check_inside and ABOUT_OWN_CHILDHOOD.search(inside):
         return "other_person"
     if OWN_PARENT_BEFORE.search(scope) and OWN_PARENT_INSIDE.match(inside):
         return "other_person"

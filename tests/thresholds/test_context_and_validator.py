@@ -2357,3 +2357,27 @@ def test_phrasings_from_sets_225_to_230():
     # 'the domestic abuse worker' is a role, not a disclosure
     assert "disclosure_of_abuse" not in ids(a("No hitting, she says, and the domestic abuse worker did a risk assessment.",
                                               child_age_years=3))
+
+
+def test_phrasings_from_sets_231_to_236():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # a volunteer driver drunk at the wheel with children aboard: 999 and the LADO
+    r = a("Our volunteer driver for the under-11s stinks of drink and is slurring, he's in the driver's seat of the club "
+          "minibus with the engine running and the kids buckled in.", child_age_years=10)
+    assert r["recommendation"] == "emergency_999" and "lado" in r["special_routes"]
+    # mothers telling of their own childhood: an aside in brackets, 'an uncle', 'about her own childhood: ...'
+    for text in ["Mum of one of our college learners (16, doing hair and beauty) got quite tearful at parents' evening "
+                 "and told me she was abused by her stepfather when she was little.",
+                 "At the review mum told me, quite tearfully, that an uncle sexually abused her when she was little.",
+                 "Mum ended up in tears telling me about her own childhood: she was in foster care from about eight, "
+                 "her stepdad used to hit her."]:
+        r = a(text, child_age_years=3)
+        assert {"disclosure_of_abuse", "sexual_abuse", "physical_abuse"}.isdisjoint(ids(r)) and r["level"] < 4, text
+    # a supposition that runs on ('Imagine a 17-year-old tells their tutor ... an older guy')
+    r = a("Imagine a 17-year-old tells their tutor they've been asked to carry packages for an older guy: what would "
+          "the tutor need to do?", child_age_years=17)
+    assert {"child_sexual_exploitation", "criminal_exploitation"}.isdisjoint(ids(r))
+    # a mother drinking since lunchtime
+    assert "parental_substance_misuse" in ids(a("Called to a mum who'd fallen in the kitchen - she told us she'd been "
+                                                "drinking since lunchtime.", child_age_years=10))
