@@ -541,14 +541,26 @@ or the main vignette suite. First measurements, before any fix they prompted:
   own childhood abuse told to a GP, a college tutor and a health visitor (3), a training
   scenario about an 'older guy', and two 14-year-olds buying crisps after ten at night,
   read as level 4 by the second reader where no rule found anything.
+- fresh/heldback237-242.yml (40 cases each, written 6 December 2026 the same way by six new
+  writers: an ordinary mix; babies under one and pregnancies; 11-17-year-olds in trouble
+  or at risk; harm told indirectly, in euphemism and hints; voluntary, faith and sports
+  groups; social care and early help practitioners; measured once at commit d24ab34,
+  after the fixes from sets 201-236, the rules and the second reader, which had not seen
+  them): 100%, 95%, 100%, 97.5%, 97.5% and 97.5% agreement (97.9% over the 240 cases; the
+  rules alone: 97.5, 72.5, 85, 77.5, 82.5, 97.5, 85.4%). All six sets met the whole
+  target: no level-4 case read lower, no 999 missed, every route named. Of the 5
+  disagreements, 3 read the case higher than its writer (a care leaver's own childhood
+  abuse, 'no words she shouldn't know' read as a child with no words, a baby's feeding
+  worry read as level 4 by the second reader where no rule found anything) and 2 lower
+  (level 2 read as 1 by the second reader, both reviewed).
 - Across sets 1-19, the most common disagreement left is the engine reading a case one
   level higher than its writer (30 of 63 in sets 1-17 before the last round of fixes
   were level 1 read as 2): a single minor need the writer judged met, a mother's own FGM
   (level 2 with review here, by choice), or text with no recognised need (level 2 with
   review, by design, never a confident level 1).
-Fresh sets have so far agreed 62.5-100% on first reading (236 sets). Of those at 90% or more,
-only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220, 222-225, 227, 229, 231, 232, 234 and 235 also read
-no level-4 case lower and named every route: seventy-one sets in 236 have met the target on text the rules had not seen, and the rest fall short of it, most by a
+Fresh sets have so far agreed 62.5-100% on first reading (242 sets). Of those at 90% or more,
+only sets 51, 66, 69, 70, 75, 77, 89, 100, 108, 110, 114, 115, 116, 120, 124, 126, 129, 136, 140, 152, 160, 161, 162, 165, 166, 167, 168, 170, 172, 173, 174, 175, 178, 179, 182, 183, 185, 186, 187, 189, 191, 193, 195, 197, 198, 199, 201, 202, 203, 205, 207, 209, 210, 213-220, 222-225, 227, 229, 231, 232, 234, 235 and 237-242 also read
+no level-4 case lower and named every route: seventy-seven sets in 242 have met the target on text the rules had not seen, and the rest fall short of it, most by a
 few cases. The engine's answer to that is to say when it is unsure:
 text with no recognised need, or with an alarm word (rulebook `alarm_words`) that no rule
 placed, raises human review rather than passing as a confident low level.
