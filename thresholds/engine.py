@@ -69,8 +69,11 @@ AGE_AT = re.compile(
     r"(?![- ]?(?:months?|weeks?|wks?|days?|/40)\b)" % "|".join(_NUMBERS), re.IGNORECASE)
 # "He said that when he was about 14 a man he met in a chatroom groomed him": the same,
 # said earlier in the sentence, just before what happened
+# ("She came into care at 11 after her stepdad [sexually abused] her": the age she came into care)
 AGE_BEFORE = re.compile(
-    r"\bwhen (?:she|he) was (?:an? )?(?:(?:about|around|only|just|nearly|almost|barely) )?(?P<n>\d{1,2}|%s)\b"
+    r"\b(?:when (?:she|he) was (?:an? )?(?:(?:about|around|only|just|nearly|almost|barely) )?|"
+    r"(?:came|went|was taken|was put|was placed|were taken|were placed) into (?:foster )?care (?:at|aged) (?:the age of )?)"
+    r"(?P<n>\d{1,2}|%s)\b"
     r"(?![- ]?(?:months?|weeks?|wks?|days?|/40)\b)(?:(?! (?:and|but|now|today|then)\b)[^.?!;]){0,60}$"
     % "|".join(_NUMBERS), re.IGNORECASE)
 

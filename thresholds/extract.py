@@ -324,7 +324,7 @@ TERMINATION = re.compile(r"\b(but|however|although|though|yet|except|because|whe
 # A comma ends a negation's reach when a new clause starts after it ("not crawling, has a
 # bruise"), but not inside a list ("no bruises, marks or burns").
 CLAUSE_AFTER_COMMA = re.compile(
-    r",\s*(and |so |then |also )?(he|she|they|we|i|it|there)['\u2019](s|re|m|ve|d|ll)\b|"  # "..., he's taking"
+    r",\s*(and |so |then |also )?(that )?(he|she|they|we|i|it|there)['\u2019](s|re|m|ve|d|ll)\b|"  # "..., he's taking"
     r",\s*(and |but )?(doing|going|getting|making|playing|meeting|coping|managing|thriving|settling|engaging|"
     r"attending|progressing)\b|"  # "no health issues, doing well at school"
     r",\s*(and )?(no|not|never|nothing|doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|"

@@ -2381,3 +2381,22 @@ def test_phrasings_from_sets_231_to_236():
     # a mother drinking since lunchtime
     assert "parental_substance_misuse" in ids(a("Called to a mum who'd fallen in the kitchen - she told us she'd been "
                                                 "drinking since lunchtime.", child_age_years=10))
+
+
+def test_phrasings_from_sets_237_to_242():
+    a = lambda text, **kw: assess({"text": text, **kw})
+    ids = lambda r: {i["id"] for i in r["indicators"]}
+    # abuse before the age a mother came into care, older than the child is now, is the mother's past
+    r = a("My young person is 20. She came into care at 11 after her stepdad sexually abused her. She's now got a "
+          "little girl of 3.", child_age_years=3)
+    assert "sexual_abuse" not in ids(r) and r["level"] < 4
+    assert "sexual_abuse" in ids(a("She came into care at 11 after her stepdad sexually abused her.",
+                                   child_age_years=13))
+    # 'no words she shouldn't know' is not a child without words
+    assert "serious_developmental_delay" not in ids(a("No odd play, no words she shouldn't know, no touching.",
+                                                      child_age_years=5))
+    assert "serious_developmental_delay" in ids(a("He is three and has no words at all.", child_age_years=3))
+    # a denial does not reach over ', and that he'd ...'
+    assert "risky_online_behaviour" in ids(a(
+        "He has loads of 'friends' on a gaming site who he's never met, and that he'd told one of them which school "
+        "he goes to.", child_age_years=10))
