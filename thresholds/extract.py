@@ -236,6 +236,9 @@ PARENT_OWN_CHILDHOOD = re.compile(
     r"\b(mother|mum|mummy|mom)( of (a|an|the|one of (my|our|the))( [\w-]+){1,5}?)?( (got|was|became|seemed) [\w' ]{1,30}? and)? "
     r"(told|tells|said|says|explained)\b[^.?!;]{0,40}\bthat when she was "
     r"(a girl|a child|a kid|a lass|little|young|small|a teenager|growing up|\d{1,2})\b", re.IGNORECASE)
+# Every way PARENT_OWN_CHILDHOOD can match holds one of these words: a cheap test first.
+OWN_CHILDHOOD_GATE = re.compile(r"\b(as an?|when (she|he)|childhood|growing up|grew up|grown up|herself|himself|"
+                                r"from (age |the age of )?\d|care|fostered|adopted|looked after)\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[;:]|\b(but|however|whereas|now)\b", re.IGNORECASE)
 # "she grew up in foster care because of her own mother's drinking": a grandparent
 OWN_PARENT_BEFORE = re.compile(r"\b(her|his) own\s+$|\b(mum|mom|dad|mother|father)'?s\s+$", re.IGNORECASE)
@@ -294,6 +297,9 @@ WHAT_IF_BEFORE = re.compile(
 ANY_JUST_BEFORE = re.compile(r"\b(any|every|all)\s+$", re.IGNORECASE)
 ANYONE_INSIDE = re.compile(r"(parents?|mums?|dads?|mothers?|fathers?|children|child|kids?|families|pupils?|babies)\b",
                            re.IGNORECASE)
+# Every alternative of WHAT_IF_BEFORE ends at the mention and spans well under this many
+# characters, so it is searched only in the end of the text before the mention.
+WHAT_IF_REACH = 320
 # "Mum told me her partner pushed her against the wall": a mother telling of abuse of
 # herself is domestic abuse at home (read by its own indicators), not a child's disclosure
 MOTHER_BEFORE = re.compile(r"\b(mum|mother|mam|mom|she|(?-i:Mrs|Ms|Miss)\.? [A-Z][\w'-]+)"
@@ -484,7 +490,8 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
         return "negated"
     if (HYPOTHETICAL.search(scope) and HYPOTHETICAL.search(PSEUDO_HYPOTHETICAL.sub(" ", scope))
             and not (HABITUAL_IF_BEFORE.search(scope) and HABITUAL_AFTER.match(inside))) or (
-            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(before) or (
+            check_inside and HYPOTHETICAL_INSIDE.search(inside)) or WHAT_IF_BEFORE.search(
+            before, max(0, len(before) - WHAT_IF_REACH)) or (
             ANY_JUST_BEFORE.search(before) and ANYONE_INSIDE.match(inside)) or \
             HYPOTHETICAL_AFTER.match(text, m_end):
         return "hypothetical"
@@ -515,7 +522,7 @@ def _context_for(text: str, sent_start: int, m_start: int, m_end: int,
             CHILDHOOD.search(tail[:80]) or (check_inside and CHILDHOOD.search(inside))):
         return "other_person"
     sentence = text[sent_start: sentence_end if sentence_end != -1 else len(text)]
-    own = PARENT_OWN_CHILDHOOD.search(sentence)
+    own = OWN_CHILDHOOD_GATE.search(sentence) and PARENT_OWN_CHILDHOOD.search(sentence)
     rel = m_start - sent_start
     # the mention within the parent's clause, or just after it ("... as a child and was [abused]")
     if own and own.start() <= rel and (own.end() >= rel or (
